@@ -1,0 +1,129 @@
+//! The command line, as clap types only: the doc comments are the help text, and the same
+//! definition generates `completions/` and `man/` (see `docs.rs`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A daemonless, Docker-compatible client for container image registries.
+#[derive(Debug, Parser)]
+#[command(name = "hoist", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The local image store [default: $XDG_DATA_HOME/hoist]
+    #[arg(long, global = true, env = "HOIST_ROOT", value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The configuration folder [default: $XDG_CONFIG_HOME/hoist]
+    #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "DIR")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Give a local image another name
+    Tag(TagArgs),
+    /// List local images
+    Images(ImagesArgs),
+    /// Remove local images by name, ID or ID prefix
+    #[command(visible_alias = "rmi")]
+    Rm(RmArgs),
+    /// Show a local image's details as JSON
+    Inspect(InspectArgs),
+    /// Write images to a `docker save` archive
+    Save(SaveArgs),
+    /// Read images from a `docker save`, `podman save` or OCI archive
+    Load(LoadArgs),
+    /// Make a one-layer image from a root-filesystem tarball
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The image to name: a reference, an image ID or a unique prefix of one
+    #[arg(value_name = "SOURCE_IMAGE")]
+    pub source: String,
+    /// The new name, `[HOST[:PORT]/]PATH[:TAG]`
+    #[arg(value_name = "TARGET_IMAGE")]
+    pub target: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// Only images of this repository (and tag)
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub filter: Option<String>,
+    /// Only show image IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show digests
+    #[arg(long)]
+    pub digests: bool,
+    /// Don't truncate output
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Docker's columns
+    Table,
+    /// One JSON object per line, with `docker images --format json`'s fields
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Remove an image that several names hold, and report missing images without failing
+    #[arg(short, long)]
+    pub force: bool,
+    /// Names, image IDs, unique ID prefixes or NAME@DIGEST
+    #[arg(required = true, value_name = "IMAGE")]
+    pub images: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Names, image IDs, unique ID prefixes or NAME@DIGEST
+    #[arg(required = true, value_name = "IMAGE")]
+    pub images: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The images to save
+    #[arg(required = true, value_name = "IMAGE")]
+    pub images: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Read from this file instead of standard input
+    #[arg(short, long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Only print the loaded image names
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A tar (optionally gzip-compressed) of the root filesystem, or `-` for standard input
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+    /// The name of the new image
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub reference: String,
+}

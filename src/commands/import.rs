@@ -1,0 +1,25 @@
+//! `hoist import FILE|- REF`: a root-filesystem tarball becomes a one-layer image.
+
+use std::fs::File;
+
+use anyhow::Context as _;
+
+use super::Context;
+use super::load::spool;
+use crate::cli::ImportArgs;
+use crate::image::import::import;
+use crate::output;
+use crate::reference::Reference;
+
+pub fn run(args: ImportArgs, context: &Context) -> anyhow::Result<()> {
+    let reference = Reference::parse(&args.reference)?.with_default_tag();
+    let store = context.store()?;
+    let file = if args.file == "-" {
+        spool(&store, "requested import from stdin, but stdin is empty")?
+    } else {
+        File::open(&args.file).with_context(|| format!("cannot open {}", args.file))?
+    };
+    let id = import(&store, file, &args.file, &reference).with_context(|| format!("cannot import {}", args.file))?;
+    output::line(&id.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! `hoist tag SOURCE TARGET`.
+
+use anyhow::bail;
+
+use super::{Context, find_one};
+use crate::cli::TagArgs;
+use crate::image;
+use crate::reference::Reference;
+
+pub fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
+    let target = Reference::parse(&args.target)?;
+    if target.digest().is_some() {
+        bail!("refusing to create a tag with a digest reference");
+    }
+    let target = target.with_default_tag();
+    let store = context.store()?;
+    // Looked up under the lock, so that the source cannot be removed in between.
+    let mut index = store.lock_index()?;
+    let images = image::summarize(&store, index.names())?;
+    let (source, _) = find_one(&images, &args.source)?;
+    index.set(&target, source.descriptor);
+    index.save()?;
+    Ok(())
+}

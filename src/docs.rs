@@ -1,0 +1,32 @@
+//! Shell completions and man pages, generated from the clap definition. `cargo run --example
+//! generate-docs` writes them to `completions/` and `man/`; a test fails when they are stale.
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+
+/// Every generated file: its path relative to the repository and its content.
+pub fn render_all() -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (shell, name) in [(Shell::Bash, "hoist.bash"), (Shell::Zsh, "_hoist"), (Shell::Fish, "hoist.fish")] {
+        let mut content = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "hoist", &mut content);
+        files.push((format!("completions/{name}"), content));
+    }
+    let command = Cli::command();
+    files.push(("man/hoist.1".to_string(), man_page(&command)));
+    for sub in command.get_subcommands() {
+        let name = format!("hoist-{}", sub.get_name());
+        let page = sub.clone().name(name.clone()).version(command.get_version().unwrap_or_default().to_string());
+        files.push((format!("man/{name}.1"), man_page(&page)));
+    }
+    files
+}
+
+fn man_page(command: &clap::Command) -> Vec<u8> {
+    let mut content = Vec::new();
+    // Rendering into a Vec cannot fail.
+    let _ = clap_mangen::Man::new(command.clone()).render(&mut content);
+    content
+}

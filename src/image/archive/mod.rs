@@ -1,0 +1,48 @@
+//! Image archives: `docker save` / `podman save` tars and OCI archives in, `docker save` tars
+//! out. Archives are read by offset, never extracted, and every path in them is checked to
+//! stay inside them.
+
+mod docker;
+mod entries;
+mod load;
+mod oci;
+mod save;
+
+pub use load::{LoadedImage, load};
+pub use save::save;
+
+use crate::digest::Digest;
+use crate::image::ImageError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("cannot write the archive")]
+    Write(#[source] std::io::Error),
+    #[error("cannot read the archive")]
+    Read(#[source] std::io::Error),
+    #[error("the archive is not a valid tar file")]
+    NotTar(#[source] std::io::Error),
+    #[error("the archive is empty")]
+    Empty,
+    #[error("the archive is truncated: {path} is cut short")]
+    Truncated { path: String },
+    #[error("the archive entry {path:?} points outside the archive")]
+    Escapes { path: String },
+    #[error("the archive has no {path}")]
+    Missing { path: String },
+    #[error("{path} in the archive is larger than the {limit}-byte limit")]
+    TooLarge { path: String, limit: u64 },
+    #[error("not an image archive: it has neither manifest.json (docker save) nor index.json (OCI)")]
+    NotImageArchive,
+    #[error("{path} in the archive is not valid: {reason}")]
+    BadDocument { path: String, reason: String },
+    #[error("layer {path} does not match its diff_id: expected {expected}, content is {actual}")]
+    DiffIdMismatch { path: String, expected: Digest, actual: Digest },
+    #[error("image {config} lists {layers} layers but its config has {diff_ids} diff_ids")]
+    LayerCount { config: String, layers: usize, diff_ids: usize },
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

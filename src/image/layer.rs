@@ -1,0 +1,162 @@
+//! Layer content: compressing plain tars into the store and reading stored layers back as
+//! plain tars, with every uncompressed byte counted into the layer's diff_id (SPEC §2).
+
+use std::io::{self, Read, Write};
+
+use flate2::Compression;
+use flate2::write::{GzEncoder, MultiGzDecoder};
+use sha2::{Digest as _, Sha256};
+
+use super::{ImageError, media};
+use crate::digest::Digest;
+use crate::store::{BlobWriter, SealedBlob, Store, StoreError};
+
+/// Large reads keep syscalls and hasher calls off the profile.
+const CHUNK: usize = 1024 * 1024;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// A layer written to `ingest/` and hashed, not yet visible in the store.
+pub struct PreparedLayer<'s> {
+    blob: BlobWriter<'s>,
+    /// The digest of the uncompressed tar; `None` for compressions hoist does not read (zstd).
+    pub diff_id: Option<Digest>,
+}
+
+impl<'s> PreparedLayer<'s> {
+    /// Verifies the layer against `expected` (digest, size) when given; it becomes visible
+    /// with [`SealedBlob::publish`].
+    pub fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, ImageError> {
+        Ok(self.blob.seal(expected)?)
+    }
+}
+
+/// What to do with a layer that arrives as a plain tar.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Plain {
+    /// Gzip-compress it once, here (docker archives, `import`).
+    Compress,
+    /// Keep it byte for byte, because a manifest already names its digest (OCI archives).
+    Keep,
+}
+
+/// Writes a layer into `ingest/`, computing its diff_id in the same single pass. A gzip or
+/// zstd layer is kept byte for byte; a plain tar is compressed or kept, as `plain` says.
+/// `what` names the layer in errors.
+pub fn prepare_layer<'s>(
+    store: &'s Store,
+    mut input: impl Read,
+    what: &str,
+    plain: Plain,
+) -> Result<PreparedLayer<'s>, ImageError> {
+    let read_error = |source| ImageError::Read { what: what.to_string(), source };
+    let corrupt = |err: io::Error| ImageError::CorruptLayer { what: what.to_string(), reason: err.to_string() };
+    let mut buffer = vec![0; CHUNK];
+    let first = read_full(&mut input, &mut buffer[..4]).map_err(read_error)?;
+    let magic = buffer[..first].to_vec();
+    let mut blob = store.blob_writer()?;
+    let mut hasher = Sha256::new();
+    let diff_id = if magic.starts_with(&GZIP_MAGIC) {
+        let mut sink = HashSink(&mut hasher);
+        let mut decoder = MultiGzDecoder::new(&mut sink);
+        let mut feed = |chunk: &[u8]| -> Result<(), ImageError> {
+            blob.write_all(chunk).map_err(ingest_error(store))?;
+            decoder.write_all(chunk).map_err(corrupt)
+        };
+        feed(&magic)?;
+        pump(&mut input, &mut buffer, read_error, &mut feed)?;
+        decoder.try_finish().map_err(corrupt)?;
+        drop(decoder);
+        Some(Digest::from_sha256_hasher(hasher))
+    } else if magic == ZSTD_MAGIC {
+        let mut feed = |chunk: &[u8]| blob.write_all(chunk).map_err(ingest_error(store));
+        feed(&magic)?;
+        pump(&mut input, &mut buffer, read_error, &mut feed)?;
+        None
+    } else if plain == Plain::Keep {
+        let mut feed = |chunk: &[u8]| {
+            hasher.update(chunk);
+            blob.write_all(chunk).map_err(ingest_error(store))
+        };
+        feed(&magic)?;
+        pump(&mut input, &mut buffer, read_error, &mut feed)?;
+        Some(Digest::from_sha256_hasher(hasher))
+    } else {
+        let mut encoder = GzEncoder::new(io::BufWriter::with_capacity(CHUNK, &mut blob), Compression::fast());
+        let mut feed = |chunk: &[u8]| {
+            hasher.update(chunk);
+            encoder.write_all(chunk).map_err(ingest_error(store))
+        };
+        feed(&magic)?;
+        pump(&mut input, &mut buffer, read_error, &mut feed)?;
+        encoder.finish().and_then(|mut inner| inner.flush()).map_err(ingest_error(store))?;
+        Some(Digest::from_sha256_hasher(hasher))
+    };
+    Ok(PreparedLayer { blob, diff_id })
+}
+
+/// A stored layer as a plain tar, decompressed on the fly.
+pub fn uncompressed_reader(
+    store: &Store,
+    digest: &Digest,
+    media_type: &str,
+) -> Result<Box<dyn Read + Send>, ImageError> {
+    let file = io::BufReader::with_capacity(CHUNK, store.open_blob(digest)?);
+    if media::is_uncompressed_layer(media_type) {
+        Ok(Box::new(file))
+    } else if media_type.ends_with("zstd") {
+        Err(ImageError::CorruptLayer {
+            what: format!("layer {digest}"),
+            reason: format!("hoist cannot decompress {media_type}"),
+        })
+    } else {
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(file)))
+    }
+}
+
+fn pump(
+    input: &mut impl Read,
+    buffer: &mut [u8],
+    read_error: impl Fn(io::Error) -> ImageError,
+    mut each: impl FnMut(&[u8]) -> Result<(), ImageError>,
+) -> Result<(), ImageError> {
+    loop {
+        match input.read(buffer) {
+            Ok(0) => return Ok(()),
+            Ok(count) => each(&buffer[..count])?,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(read_error(err)),
+        }
+    }
+}
+
+fn read_full(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(count) => filled += count,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
+}
+
+fn ingest_error(store: &Store) -> impl Fn(io::Error) -> ImageError + '_ {
+    move |err| ImageError::Store(StoreError::io("cannot write into", store.root().join("ingest"))(err))
+}
+
+/// A `Write` that only hashes: the end of the decompression pipe.
+struct HashSink<'h>(&'h mut Sha256);
+
+impl Write for HashSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

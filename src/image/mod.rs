@@ -1,0 +1,172 @@
+//! Images: the content a name points at, read from the store, summarised and looked up.
+
+pub mod archive;
+mod document;
+mod error;
+pub mod import;
+pub mod layer;
+mod lookup;
+pub mod media;
+pub mod platform;
+
+use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
+
+pub use document::{Document, MAX_NESTING, descriptor_digest, parse_config};
+pub use error::ImageError;
+pub use lookup::{LookupError, Target, lookup};
+pub use platform::Platform;
+
+use crate::digest::Digest;
+use crate::store::{NameEntry, Store};
+
+/// Annotations hoist keeps on its own index entries so that `images` needs to read nothing else.
+pub const ANNOTATION_ID: &str = "io.hoist.image.id";
+pub const ANNOTATION_CREATED: &str = "io.hoist.image.created";
+pub const ANNOTATION_SIZE: &str = "io.hoist.image.size";
+
+/// A single-platform image: its manifest and config, both as stored.
+pub struct Image {
+    pub manifest_digest: Digest,
+    pub manifest: ImageManifest,
+    pub config_digest: Digest,
+    pub config_bytes: Vec<u8>,
+    pub config: ImageConfiguration,
+}
+
+impl Image {
+    /// Opens the image a descriptor points at; for an index, the entry for `platform` when
+    /// present locally, otherwise the first entry that is.
+    pub fn open(store: &Store, descriptor: &Descriptor, platform: &Platform) -> Result<Image, ImageError> {
+        let (manifest_digest, manifest) = resolve_manifest(store, descriptor, platform, 0)?;
+        let config_digest = descriptor_digest(manifest.config())?;
+        let config_bytes = store.read_document(&config_digest)?;
+        let config = parse_config(&config_bytes, &config_digest)?;
+        Ok(Image { manifest_digest, manifest, config_digest, config_bytes, config })
+    }
+
+    /// What the image takes in the store: config and (compressed) layers, Docker's content size.
+    pub fn content_size(&self) -> u64 {
+        self.manifest.config().size() + self.manifest.layers().iter().map(Descriptor::size).sum::<u64>()
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary { id: self.config_digest.clone(), created: self.config.created().clone(), size: self.content_size() }
+    }
+}
+
+fn resolve_manifest(
+    store: &Store,
+    descriptor: &Descriptor,
+    platform: &Platform,
+    depth: usize,
+) -> Result<(Digest, ImageManifest), ImageError> {
+    if depth > MAX_NESTING {
+        return Err(ImageError::TooDeep(MAX_NESTING));
+    }
+    let (digest, document) = Document::read(store, descriptor)?;
+    let index = match document {
+        Document::Manifest(manifest) => return Ok((digest, manifest)),
+        Document::Index(index) => index,
+    };
+    let present = |entry: &&Descriptor| descriptor_digest(entry).is_ok_and(|digest| store.has_blob(&digest));
+    let matching = index
+        .manifests()
+        .iter()
+        .filter(present)
+        .find(|entry| entry.platform().as_ref().is_some_and(|p| platform.matches(p)));
+    let chosen = matching.or_else(|| index.manifests().iter().find(present));
+    match chosen {
+        Some(entry) => resolve_manifest(store, entry, platform, depth + 1),
+        None => Err(ImageError::NoMatchingPlatform {
+            wanted: platform.to_string(),
+            digest,
+            available: available_platforms(index.manifests()),
+        }),
+    }
+}
+
+pub fn available_platforms(entries: &[Descriptor]) -> String {
+    let names: Vec<String> = entries.iter().filter_map(|e| e.platform().as_ref()).map(Platform::describe).collect();
+    if names.is_empty() { "no platforms".to_string() } else { names.join(", ") }
+}
+
+/// What `images` shows of an image.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub id: Digest,
+    pub created: Option<String>,
+    pub size: u64,
+}
+
+impl Summary {
+    /// Reads the summary from hoist's annotations, or from the content for entries other tools wrote.
+    pub fn of(store: &Store, entry: &NameEntry) -> Result<Summary, ImageError> {
+        let cached = || -> Option<Summary> {
+            Some(Summary {
+                id: Digest::parse(entry.annotation(ANNOTATION_ID)?).ok()?,
+                created: entry.annotation(ANNOTATION_CREATED).map(str::to_string),
+                size: entry.annotation(ANNOTATION_SIZE)?.parse().ok()?,
+            })
+        };
+        match cached() {
+            Some(summary) => Ok(summary),
+            None => Ok(Image::open(store, &entry.descriptor, &Platform::host())?.summary()),
+        }
+    }
+
+    /// `descriptor` with this summary as annotations, ready to be a store entry.
+    pub fn annotate(&self, mut descriptor: Descriptor) -> Descriptor {
+        let mut annotations = descriptor.annotations().clone().unwrap_or_default();
+        annotations.insert(ANNOTATION_ID.to_string(), self.id.to_string());
+        annotations.insert(ANNOTATION_SIZE.to_string(), self.size.to_string());
+        match &self.created {
+            Some(created) => annotations.insert(ANNOTATION_CREATED.to_string(), created.clone()),
+            None => annotations.remove(ANNOTATION_CREATED),
+        };
+        descriptor.set_annotations(Some(annotations));
+        descriptor
+    }
+}
+
+/// A descriptor for a stored manifest or index, annotated for the store's index.
+pub fn entry_descriptor(store: &Store, descriptor: Descriptor) -> Result<Descriptor, ImageError> {
+    let summary = Image::open(store, &descriptor, &Platform::host())?.summary();
+    let mut plain = descriptor;
+    plain.set_platform(None);
+    Ok(summary.annotate(plain))
+}
+
+/// Every entry in the store with its summary, in the store's order.
+pub fn list(store: &Store) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
+    summarize(store, store.names()?)
+}
+
+pub fn summarize(store: &Store, entries: Vec<NameEntry>) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
+    entries
+        .into_iter()
+        .map(|entry| {
+            let summary = Summary::of(store, &entry)?;
+            Ok((entry, summary))
+        })
+        .collect()
+}
+
+/// A descriptor of stored content.
+pub fn descriptor(media_type: &str, digest: &Digest, size: u64) -> Descriptor {
+    let digest = oci_spec::image::Digest::try_from(digest.to_string())
+        .unwrap_or_else(|_| unreachable!("a validated digest is a valid OCI digest"));
+    Descriptor::new(media_type.into(), size, digest)
+}
+
+/// The bytes of a new single-platform manifest, in the field order Docker writes.
+pub fn manifest_bytes(media_type: &str, config: Descriptor, layers: Vec<Descriptor>) -> Result<Vec<u8>, ImageError> {
+    let write_error = |err: String| ImageError::Write { source: std::io::Error::other(err) };
+    let manifest = oci_spec::image::ImageManifestBuilder::default()
+        .schema_version(2u32)
+        .media_type(media_type)
+        .config(config)
+        .layers(layers)
+        .build()
+        .map_err(|err| write_error(err.to_string()))?;
+    serde_json::to_vec(&manifest).map_err(|err| write_error(err.to_string()))
+}

@@ -1,0 +1,37 @@
+//! hoist: a daemonless, Docker-compatible client for container image registries.
+//! The binary is a thin shell over this library: `cli` parses, `commands` runs, `output` shows.
+
+pub mod cli;
+pub mod commands;
+pub mod digest;
+pub mod docs;
+pub mod image;
+pub mod output;
+pub mod parallel;
+pub mod reference;
+pub mod store;
+
+use std::process::ExitCode;
+
+/// Runs a parsed command line and turns its outcome into an exit code (SPEC §2: 1 for failure).
+pub fn run(cli: cli::Cli) -> ExitCode {
+    let Err(error) = commands::dispatch(cli) else { return ExitCode::SUCCESS };
+    if output::is_broken_pipe(&error) {
+        return ExitCode::SUCCESS;
+    }
+    if !error.is::<commands::Reported>() {
+        output::print_error(&error);
+    }
+    ExitCode::FAILURE
+}
+
+/// A panic is a bug: one line asking for a report, no backtrace, and a non-zero exit. The
+/// store is safe whatever the moment, since nothing becomes visible before it is complete.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        output::status(&format!(
+            "hoist hit an internal error{place}; please report it as a bug, with the command you ran"
+        ));
+    }));
+}

@@ -1,0 +1,33 @@
+//! Everything hoist shows people: data on stdout, status and errors on stderr.
+
+pub mod table;
+pub mod units;
+
+use std::io::{self, Write};
+
+/// Writes one line of data to stdout.
+pub fn line(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}")
+}
+
+/// Writes one line of status or warning to stderr.
+pub fn status(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// Renders an error once: the message, each cause on its own line, then hints.
+pub fn print_error(error: &anyhow::Error) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "Error: {error}");
+    for cause in error.chain().skip(1) {
+        let _ = writeln!(err, "  caused by: {cause}");
+    }
+}
+
+/// Whether the error is only that the reader of our output went away (`hoist images | head`).
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|err| err.kind() == io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,89 @@
+//! Writing blobs: stream into `ingest/`, hash while writing, verify, sync, rename into place.
+
+use std::io::{self, Write};
+
+use sha2::{Digest as _, Sha256};
+use tempfile::NamedTempFile;
+
+use super::{Store, StoreError};
+use crate::digest::Digest;
+
+/// A blob being written. Dropping it without `commit` deletes the temporary file.
+pub struct BlobWriter<'s> {
+    store: &'s Store,
+    file: NamedTempFile,
+    hasher: Sha256,
+    written: u64,
+}
+
+impl<'s> BlobWriter<'s> {
+    pub(super) fn new(store: &'s Store) -> Result<Self, StoreError> {
+        let dir = store.ingest_dir();
+        let file = NamedTempFile::new_in(&dir).map_err(StoreError::io("cannot create a file in", dir))?;
+        Ok(BlobWriter { store, file, hasher: Sha256::new(), written: 0 })
+    }
+
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Verifies the content against `expected` (digest and size) when given, then makes it
+    /// visible as a blob. A mismatch deletes the temporary file and changes nothing.
+    pub fn commit(self, expected: Option<(&Digest, u64)>) -> Result<(Digest, u64), StoreError> {
+        self.seal(expected)?.publish()
+    }
+
+    /// Verifies and syncs the content without making it visible yet, so that a caller can
+    /// publish several blobs only once all of them are good.
+    pub fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, StoreError> {
+        let actual = Digest::from_sha256_hasher(self.hasher);
+        if let Some((digest, size)) = expected
+            && (digest != &actual || size != self.written)
+        {
+            return Err(StoreError::Corrupt {
+                expected: digest.clone(),
+                expected_size: size,
+                actual,
+                actual_size: self.written,
+            });
+        }
+        let temp_path = self.file.path().to_path_buf();
+        self.file.as_file().sync_all().map_err(StoreError::io("cannot sync", temp_path))?;
+        Ok(SealedBlob { store: self.store, file: self.file, digest: actual, size: self.written })
+    }
+}
+
+/// A verified blob in `ingest/`, one rename away from being visible.
+pub struct SealedBlob<'s> {
+    store: &'s Store,
+    file: NamedTempFile,
+    digest: Digest,
+    size: u64,
+}
+
+impl SealedBlob<'_> {
+    pub fn digest(&self) -> &Digest {
+        &self.digest
+    }
+
+    pub fn publish(self) -> Result<(Digest, u64), StoreError> {
+        let target = self.store.blob_path(&self.digest);
+        if !target.is_file() {
+            self.file.persist(&target).map_err(|err| StoreError::io("cannot create", target)(err.error))?;
+        }
+        Ok((self.digest, self.size))
+    }
+}
+
+impl Write for BlobWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let count = self.file.write(buf)?;
+        self.hasher.update(&buf[..count]);
+        self.written += count as u64;
+        Ok(count)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}

@@ -1,0 +1,95 @@
+//! Garbage collection: deletes blobs that no name reaches any more, once no writer is active.
+
+use std::collections::HashSet;
+use std::fs;
+
+use serde::Deserialize;
+
+use super::{Store, StoreError};
+use crate::digest::Digest;
+
+/// How deep indexes may nest before hoist stops following them.
+const MAX_NESTING: usize = 4;
+
+/// The descriptors a manifest or index points at; Docker's and OCI's formats share these fields.
+#[derive(Deserialize)]
+struct Children {
+    config: Option<Child>,
+    #[serde(default)]
+    layers: Vec<Child>,
+    #[serde(default)]
+    manifests: Vec<Child>,
+}
+
+#[derive(Deserialize)]
+struct Child {
+    digest: Digest,
+}
+
+impl Store {
+    /// Deletes every blob that no name reaches, and the temporary files of dead writers.
+    /// Returns the deleted digests.
+    pub fn collect_garbage(&self) -> Result<Vec<Digest>, StoreError> {
+        let gc_path = self.meta_dir().join("gc.lock");
+        let gc_lock = super::open_lock_file(&gc_path)?;
+        gc_lock.lock().map_err(StoreError::io("cannot lock", gc_path))?;
+        let guard = self.lock_index()?;
+
+        let mut reachable = HashSet::new();
+        for descriptor in guard.descriptors() {
+            if let Ok(digest) = Digest::parse(descriptor.digest().as_ref()) {
+                self.mark(&digest, &mut reachable, 0);
+            }
+        }
+        let deleted = self.sweep(&reachable)?;
+        if !deleted.is_empty() {
+            let mut sources = self.read_sources()?;
+            sources.retain(|digest, _| reachable.contains(digest));
+            self.write_sources(&sources)?;
+        }
+        self.clear_ingest();
+        Ok(deleted)
+    }
+
+    fn mark(&self, digest: &Digest, reachable: &mut HashSet<Digest>, depth: usize) {
+        if !reachable.insert(digest.clone()) || depth > MAX_NESTING {
+            return;
+        }
+        let Ok(bytes) = self.read_document(digest) else { return };
+        let Ok(children) = serde_json::from_slice::<Children>(&bytes) else { return };
+        for child in children.config.into_iter().chain(children.layers) {
+            reachable.insert(child.digest);
+        }
+        for child in children.manifests {
+            self.mark(&child.digest, reachable, depth + 1);
+        }
+    }
+
+    fn sweep(&self, reachable: &HashSet<Digest>) -> Result<Vec<Digest>, StoreError> {
+        let mut deleted = Vec::new();
+        let blobs = self.root.join("blobs");
+        let algorithms = fs::read_dir(&blobs).map_err(StoreError::io("cannot list", &blobs))?;
+        for algorithm in algorithms.flatten() {
+            let Ok(files) = fs::read_dir(algorithm.path()) else { continue };
+            for file in files.flatten() {
+                let name =
+                    format!("{}:{}", algorithm.file_name().to_string_lossy(), file.file_name().to_string_lossy());
+                // Files that are not valid digests were not written by hoist: leave them alone.
+                let Ok(digest) = Digest::parse(&name) else { continue };
+                if !reachable.contains(&digest) {
+                    fs::remove_file(file.path()).map_err(StoreError::io("cannot delete", file.path()))?;
+                    deleted.push(digest);
+                }
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// With the gc lock held exclusively no writer is alive, so what is left in `ingest/` is debris.
+    fn clear_ingest(&self) {
+        let Ok(files) = fs::read_dir(self.ingest_dir()) else { return };
+        for file in files.flatten() {
+            let _ = fs::remove_file(file.path());
+        }
+    }
+}

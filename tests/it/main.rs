@@ -1,0 +1,8 @@
+//! hoist's end-to-end tests: the built binary against real stores, archives, peer tools
+//! (podman, skopeo) and real `docker-registry` processes.
+
+mod archives;
+mod docs;
+mod local;
+mod store_safety;
+mod support;

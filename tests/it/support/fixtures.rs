@@ -1,0 +1,126 @@
+//! Deterministic test content: root-filesystem tars, image configs and `docker save`
+//! archives built in memory, so that digests are the same on every run and every machine.
+
+use sha2::{Digest as _, Sha256};
+
+use super::hex;
+
+/// A tar of regular files, with fixed metadata.
+pub fn rootfs_tar(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, content) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_700_000_000);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut header, path, *content).expect("append");
+    }
+    builder.into_inner().expect("finish tar")
+}
+
+/// A tar with one symbolic link, for archives whose entries point elsewhere.
+pub fn tar_with_link(files: &[(&str, &[u8])], link: &str, target: &str) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, content) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut header, path, *content).expect("append");
+    }
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_size(0);
+    builder.append_link(&mut header, link, target).expect("link");
+    builder.into_inner().expect("finish tar")
+}
+
+/// A raw tar entry (no end-of-archive marker, so more entries can follow) with a path the
+/// `tar` crate would refuse to write (`../x`, `/x`).
+pub fn tar_with_raw_path(path: &str, content: &[u8]) -> Vec<u8> {
+    let mut header = tar::Header::new_old();
+    header.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
+    header.set_size(content.len() as u64);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    let mut bytes = header.as_bytes().to_vec();
+    bytes.extend_from_slice(content);
+    bytes.resize(bytes.len().div_ceil(512) * 512, 0);
+    bytes
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+/// An image config for these plain layer tars.
+pub fn config(layers: &[Vec<u8>], created: &str) -> Vec<u8> {
+    let diff_ids: Vec<String> = layers.iter().map(|layer| sha256(layer)).collect();
+    serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "created": created,
+        "config": {"Cmd": ["/bin/sh"]},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+        "history": layers.iter().map(|_| serde_json::json!({"created": created, "created_by": "test"})).collect::<Vec<_>>(),
+    }))
+    .expect("config json")
+}
+
+/// An image for a `docker save` archive.
+pub struct ArchiveImage {
+    pub repo_tags: Vec<String>,
+    pub config: Vec<u8>,
+    pub layers: Vec<Vec<u8>>,
+}
+
+impl ArchiveImage {
+    /// An image of `layers` (each a list of files) named `repo_tags`.
+    pub fn new(repo_tags: &[&str], layers: &[&[(&str, &[u8])]]) -> ArchiveImage {
+        let layers: Vec<Vec<u8>> = layers.iter().map(|files| rootfs_tar(files)).collect();
+        ArchiveImage {
+            repo_tags: repo_tags.iter().map(ToString::to_string).collect(),
+            config: config(&layers, "2024-01-02T03:04:05Z"),
+            layers,
+        }
+    }
+
+    pub fn id(&self) -> String {
+        sha256(&self.config)
+    }
+}
+
+/// A `docker save` archive in the classic layout (`<id>.json`, `<n>/layer.tar`, `manifest.json`).
+pub fn docker_archive(images: &[ArchiveImage]) -> Vec<u8> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut manifest = Vec::new();
+    for image in images {
+        let config_path = format!("{}.json", image.id().trim_start_matches("sha256:"));
+        files.push((config_path.clone(), image.config.clone()));
+        let mut layer_paths = Vec::new();
+        for layer in &image.layers {
+            let path = format!("{}/layer.tar", sha256(layer).trim_start_matches("sha256:"));
+            files.push((path.clone(), layer.clone()));
+            layer_paths.push(path);
+        }
+        manifest.push(serde_json::json!({"Config": config_path, "RepoTags": image.repo_tags, "Layers": layer_paths}));
+    }
+    files.push(("manifest.json".into(), serde_json::to_vec(&manifest).expect("manifest")));
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())).collect();
+    rootfs_tar(&borrowed)
+}
+
+/// Bytes that do not compress, from a seed, for layers whose size matters.
+pub fn noise(seed: u64, length: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..length)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
