@@ -20,6 +20,6 @@ pub fn run(args: ImportArgs, context: &Context) -> anyhow::Result<()> {
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file))?
     };
     let id = import(&store, file, &args.file, &reference).with_context(|| format!("cannot import {}", args.file))?;
-    output::line(&id.to_string())?;
+    output::line(id.as_ref())?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use crate::store::Store;
 /// The most indexes hoist follows inside one another.
 pub const MAX_NESTING: usize = 4;
 
+#[expect(clippy::large_enum_variant, reason = "one short-lived value per document read")]
 pub enum Document {
     Manifest(ImageManifest),
     Index(ImageIndex),

@@ -66,12 +66,12 @@ pub fn import(store: &Store, mut file: File, source: &str, reference: &Reference
         serde_json::to_vec(&config).map_err(|err| ImageError::Write { source: io::Error::other(err) })?;
     let config_digest = store.write_blob(&config_bytes)?;
     let manifest = manifest_bytes(
-        media::DOCKER_MANIFEST,
-        descriptor(media::DOCKER_CONFIG, &config_digest, config_bytes.len() as u64),
-        vec![descriptor(media::DOCKER_LAYER_GZIP, &layer_digest, layer_size)],
+        media::OCI_MANIFEST,
+        descriptor(media::OCI_CONFIG, &config_digest, config_bytes.len() as u64),
+        vec![descriptor(media::OCI_LAYER_GZIP, &layer_digest, layer_size)],
     )?;
     let manifest_digest = store.write_blob(&manifest)?;
-    let entry = entry_descriptor(store, descriptor(media::DOCKER_MANIFEST, &manifest_digest, manifest.len() as u64))?;
+    let entry = entry_descriptor(store, descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64))?;
     let mut index = store.lock_index()?;
     index.set(reference, entry);
     index.save()?;

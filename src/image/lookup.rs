@@ -10,6 +10,7 @@ use crate::store::NameEntry;
 const MIN_PREFIX: usize = 4;
 
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "one short-lived value per argument")]
 pub enum Target {
     /// The argument named one entry.
     Name(NameEntry, Summary),
@@ -26,10 +27,10 @@ pub enum LookupError {
 }
 
 pub fn lookup(images: &[(NameEntry, Summary)], argument: &str) -> Result<Target, LookupError> {
-    if let Ok(reference) = Reference::parse(argument) {
-        if let Some(found) = by_reference(images, &reference) {
-            return Ok(found);
-        }
+    if let Ok(reference) = Reference::parse(argument)
+        && let Some(found) = by_reference(images, &reference)
+    {
+        return Ok(found);
     }
     by_id(images, argument)
 }

@@ -4,5 +4,7 @@
 mod archives;
 mod docs;
 mod local;
+mod peers;
+mod registry_smoke;
 mod store_safety;
 mod support;

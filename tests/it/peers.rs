@@ -33,7 +33,8 @@ fn podman_save_then_hoist_load_keeps_the_id() {
     let id = podman_id(&context, "localhost/made-by-podman:1");
     for format in ["docker-archive", "oci-archive"] {
         let archive = context.path(&format!("{format}.tar"));
-        run(podman(&context).args(["save", "--format", format, "-o"]).arg(&archive).arg("localhost/made-by-podman:1")).success();
+        run(podman(&context).args(["save", "--format", format, "-o"]).arg(&archive).arg("localhost/made-by-podman:1"))
+            .success();
         let store = TestContext::new();
         let loaded = store.hoist(&["load", "-i", archive.to_str().unwrap()]).success().stdout;
         assert!(loaded.contains("made-by-podman"), "{format}: {loaded}");
@@ -48,7 +49,9 @@ fn hoist_save_then_podman_load_keeps_the_id() {
     let id = context.import("localhost/made-by-hoist:2", &[("etc/motd", b"made by hoist\n")]);
     context.import("localhost/second:1", &[("etc/other", b"second\n")]);
     let archive = context.path("saved.tar");
-    context.hoist(&["save", "-o", archive.to_str().unwrap(), "localhost/made-by-hoist:2", "localhost/second:1"]).success();
+    context
+        .hoist(&["save", "-o", archive.to_str().unwrap(), "localhost/made-by-hoist:2", "localhost/second:1"])
+        .success();
     let loaded = run(podman(&context).arg("load").arg("-i").arg(&archive)).success().stdout;
     assert!(loaded.contains("localhost/made-by-hoist:2"), "{loaded}");
     assert_eq!(podman_id(&context, "localhost/made-by-hoist:2"), id.trim_start_matches("sha256:"));
@@ -70,8 +73,15 @@ fn skopeo_reads_the_store_and_a_registry_receives_it() {
     let registry = Registry::start(Setup::Plain);
     let destination = format!("docker://{}/my-fancy-app:1.0.0", registry.addr());
     run(Command::new("skopeo").args(["copy", "--dest-tls-verify=false", &source, &destination])).success();
-    let tags = run(Command::new("skopeo").args(["list-tags", "--tls-verify=false", &format!("docker://{}/my-fancy-app", registry.addr())])).success().stdout;
+    let tags = run(Command::new("skopeo").args([
+        "list-tags",
+        "--tls-verify=false",
+        &format!("docker://{}/my-fancy-app", registry.addr()),
+    ]))
+    .success()
+    .stdout;
     assert!(tags.contains("1.0.0"), "{tags}");
-    let remote = run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &destination])).success().stdout;
+    let remote =
+        run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &destination])).success().stdout;
     assert_eq!(fixtures::sha256(remote.as_bytes()), digest, "the registry holds the same manifest");
 }

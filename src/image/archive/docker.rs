@@ -1,6 +1,7 @@
 //! The `docker save` / `podman save` format: `manifest.json` lists each image's config and
-//! layer tars. Layers arrive as plain tars (or gzip) and are stored gzip-compressed, under a
-//! Docker schema 2 manifest made here; the config is kept byte for byte, so the image ID stays.
+//! layer tars. Layers arrive as plain tars (or gzip) and are stored gzip-compressed, under an
+//! OCI manifest made here (OCI, so that every OCI tool reads the store); the config is kept
+//! byte for byte, so the image ID stays.
 
 use std::collections::BTreeMap;
 
@@ -87,7 +88,7 @@ fn store_layers(
         .into_iter()
         .map(|(path, diff_id)| Ok((entries.locate(&path)?.size, path, diff_id)))
         .collect::<Result<Vec<_>, ArchiveError>>()?;
-    jobs.sort_by(|a, b| b.0.cmp(&a.0));
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.0));
     let prepared = parallel::map(jobs, parallel::cores(), |(_, path, diff_id)| -> Result<_, ArchiveError> {
         let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Compress)?;
         check_diff_id(&path, &layer, &diff_id)?;
@@ -115,14 +116,14 @@ fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<String, (Digest, 
         .iter()
         .map(|path| {
             let (digest, size) = stored.get(path).ok_or_else(|| ArchiveError::Missing { path: path.clone() })?;
-            Ok(descriptor(media::DOCKER_LAYER_GZIP, digest, *size))
+            Ok(descriptor(media::OCI_LAYER_GZIP, digest, *size))
         })
         .collect::<Result<Vec<_>, ArchiveError>>()?;
-    let config = descriptor(media::DOCKER_CONFIG, &config_digest, plan.config_bytes.len() as u64);
-    let manifest = crate::image::manifest_bytes(media::DOCKER_MANIFEST, config, layers)?;
+    let config = descriptor(media::OCI_CONFIG, &config_digest, plan.config_bytes.len() as u64);
+    let manifest = crate::image::manifest_bytes(media::OCI_MANIFEST, config, layers)?;
     let manifest_digest = store.write_blob(&manifest)?;
     Ok(Found {
         names: plan.names,
-        descriptor: descriptor(media::DOCKER_MANIFEST, &manifest_digest, manifest.len() as u64),
+        descriptor: descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64),
     })
 }

@@ -55,7 +55,7 @@ fn name(store: &Store, found: Vec<Found>) -> Result<Vec<LoadedImage>, ArchiveErr
             .as_ref()
             .and_then(|annotations| annotations.get(ANNOTATION_ID))
             .and_then(|id| Digest::parse(id).ok())
-            .ok_or_else(|| ArchiveError::NotImageArchive)?;
+            .ok_or(ArchiveError::NotImageArchive)?;
         if names.is_empty() {
             guard.add_unnamed(descriptor);
             loaded.push(LoadedImage { name: None, id });

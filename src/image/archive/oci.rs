@@ -128,7 +128,7 @@ fn collect(
 
 fn store_layers(store: &Store, entries: &Entries, layers: BTreeMap<Digest, (u64, Digest)>) -> Result<(), ArchiveError> {
     let mut jobs: Vec<_> = layers.into_iter().filter(|(digest, _)| !store.has_blob(digest)).collect();
-    jobs.sort_by(|a, b| (b.1).0.cmp(&(a.1).0));
+    jobs.sort_by_key(|(_, (size, _))| std::cmp::Reverse(*size));
     let results = parallel::map(jobs, parallel::cores(), |(digest, (size, diff_id))| -> Result<_, ArchiveError> {
         let path = blob_path(&digest);
         let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Keep)?;

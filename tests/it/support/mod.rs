@@ -1,6 +1,7 @@
 //! Test support: an isolated environment per test, the built binary, fixtures and checks.
 
 pub mod fixtures;
+pub mod registry;
 
 use std::collections::HashSet;
 use std::fs;
