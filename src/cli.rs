@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::image::Platform;
+
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
 #[command(name = "hoist", version, propagate_version = true, max_term_width = 100)]
@@ -23,10 +25,22 @@ pub struct GlobalArgs {
     /// The configuration folder [default: $XDG_CONFIG_HOME/hoist]
     #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "DIR")]
     pub config: Option<PathBuf>,
+    /// A registry to reach over plain HTTP or without checking its certificate (repeatable)
+    #[arg(long = "insecure-registry", global = true, value_name = "HOST[:PORT]")]
+    pub insecure_registries: Vec<String>,
+    /// Log every HTTP request and its status to stderr (never a secret)
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Download an image from a registry into the local store
+    Pull(PullArgs),
+    /// List a remote repository's tags
+    Tags(TagsArgs),
+    /// List a registry's repositories
+    Catalog(CatalogArgs),
     /// Give a local image another name
     Tag(TagArgs),
     /// List local images
@@ -42,6 +56,33 @@ pub enum Command {
     Load(LoadArgs),
     /// Make a one-layer image from a root-filesystem tarball
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The platform to pull from a multi-platform image [default: the host's]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<Platform>,
+    /// Only print the image's full reference
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
+    #[arg(value_name = "NAME[:TAG|@DIGEST]")]
+    pub image: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// The repository, `[HOST[:PORT]/]PATH`
+    #[arg(value_name = "REPOSITORY")]
+    pub repository: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// The registry, `HOST[:PORT]`
+    #[arg(value_name = "REGISTRY")]
+    pub registry: String,
 }
 
 #[derive(Debug, Args)]

@@ -3,19 +3,29 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod credentials;
 pub mod digest;
 pub mod docs;
 pub mod image;
 pub mod output;
 pub mod parallel;
 pub mod reference;
+pub mod registry;
 pub mod store;
 
 use std::process::ExitCode;
 
 /// Runs a parsed command line and turns its outcome into an exit code (SPEC §2: 1 for failure).
 pub fn run(cli: cli::Cli) -> ExitCode {
-    let Err(error) = commands::dispatch(cli) else { return ExitCode::SUCCESS };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            output::print_error(&anyhow::Error::new(err).context("cannot start the async runtime"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let Err(error) = runtime.block_on(commands::dispatch(cli)) else { return ExitCode::SUCCESS };
     if output::is_broken_pipe(&error) {
         return ExitCode::SUCCESS;
     }

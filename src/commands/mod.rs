@@ -1,45 +1,105 @@
 //! One module per command: resolve the arguments, call one library operation, print.
 
+mod catalog;
 mod images;
 mod import;
 mod inspect;
 mod load;
+mod pull;
 mod rm;
 mod save;
 mod tag;
+mod tags;
 
 pub use rm::Reported;
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::Config;
+use crate::credentials;
 use crate::image::{self, Summary, Target};
+use crate::output;
+use crate::reference::{DOCKER_HUB, DOCKER_HUB_API_HOST, Reference};
+use crate::registry::{RegistryClient, Transport};
 use crate::store::{NameEntry, Store};
 
-/// What every command may need: where the store and the configuration live.
+/// What every command may need: the store, the configuration, the one HTTP transport.
 pub struct Context {
     root: PathBuf,
+    config_dir: PathBuf,
+    global: GlobalArgs,
+    config: OnceLock<Config>,
+    transport: OnceLock<Arc<Transport>>,
 }
 
 impl Context {
     fn new(global: GlobalArgs) -> anyhow::Result<Context> {
-        let root = match global.root {
-            Some(root) => root,
+        let root = match &global.root {
+            Some(root) => root.clone(),
             None => dirs::data_dir().context("cannot find the data folder: set --root or HOIST_ROOT")?.join("hoist"),
         };
-        Ok(Context { root })
+        let config_dir = match &global.config {
+            Some(config) => config.clone(),
+            None => {
+                dirs::config_dir().context("cannot find the config folder: set --config or HOIST_CONFIG")?.join("hoist")
+            }
+        };
+        Ok(Context { root, config_dir, global, config: OnceLock::new(), transport: OnceLock::new() })
     }
 
     fn store(&self) -> anyhow::Result<Store> {
         Store::open(&self.root).with_context(|| format!("cannot open the image store at {}", self.root.display()))
     }
+
+    fn config(&self) -> anyhow::Result<&Config> {
+        if let Some(config) = self.config.get() {
+            return Ok(config);
+        }
+        let loaded = Config::load(&self.config_dir)?;
+        Ok(self.config.get_or_init(|| loaded))
+    }
+
+    fn transport(&self) -> anyhow::Result<Arc<Transport>> {
+        if let Some(transport) = self.transport.get() {
+            return Ok(transport.clone());
+        }
+        let mut insecure = self.global.insecure_registries.clone();
+        insecure.extend(self.config()?.insecure_registries.iter().cloned());
+        let transport = Arc::new(Transport::new(insecure, &self.config_dir, self.global.debug));
+        Ok(self.transport.get_or_init(|| transport).clone())
+    }
+
+    /// A client for `registry` (as references name it), with whatever credentials are stored.
+    fn client(&self, registry: &str) -> anyhow::Result<Arc<RegistryClient>> {
+        let credentials = credentials::lookup(registry, &|warning| output::status(&format!("WARNING: {warning}")));
+        let api_host = if registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { registry };
+        Ok(Arc::new(RegistryClient::new(self.transport()?, registry, api_host, credentials)))
+    }
+
+    /// Where to pull `reference` from: Docker Hub's mirrors first, then the registry itself.
+    fn pull_sources(&self, reference: &Reference) -> anyhow::Result<Vec<Arc<RegistryClient>>> {
+        let mut sources = Vec::new();
+        if reference.is_docker_hub() {
+            for mirror in &self.config()?.registry_mirrors {
+                let url = reqwest::Url::parse(mirror).with_context(|| format!("registry mirror {mirror}"))?;
+                sources.push(Arc::new(RegistryClient::mirror(self.transport()?, url)));
+            }
+        }
+        sources.push(self.client(reference.registry())?);
+        Ok(sources)
+    }
 }
 
-pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let context = Context::new(cli.global)?;
     match cli.command {
+        Command::Pull(args) => pull::run(args, &context).await,
+        Command::Tags(args) => tags::run(args, &context).await,
+        Command::Catalog(args) => catalog::run(args, &context).await,
         Command::Tag(args) => tag::run(args, &context),
         Command::Images(args) => images::run(args, &context),
         Command::Rm(args) => rm::run(args, &context),

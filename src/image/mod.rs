@@ -8,6 +8,7 @@ pub mod layer;
 mod lookup;
 pub mod media;
 pub mod platform;
+pub mod pull;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 

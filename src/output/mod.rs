@@ -1,5 +1,6 @@
 //! Everything hoist shows people: data on stdout, status and errors on stderr.
 
+pub mod progress;
 pub mod table;
 pub mod units;
 
@@ -22,6 +23,10 @@ pub fn print_error(error: &anyhow::Error) {
     let _ = writeln!(err, "Error: {error}");
     for cause in error.chain().skip(1) {
         let _ = writeln!(err, "  caused by: {cause}");
+    }
+    let hints = error.chain().filter_map(|cause| cause.downcast_ref::<crate::registry::RegistryError>()?.hint());
+    for hint in hints {
+        let _ = writeln!(err, "hint: {hint}");
     }
 }
 

@@ -85,11 +85,16 @@ impl Store {
         Ok(deleted)
     }
 
-    /// With the gc lock held exclusively no writer is alive, so what is left in `ingest/` is debris.
+    /// With the gc lock held exclusively no writer is alive, so what is left in `ingest/` is
+    /// debris; partial downloads are kept for a day, for the next pull to resume.
     fn clear_ingest(&self) {
         let Ok(files) = fs::read_dir(self.ingest_dir()) else { return };
         for file in files.flatten() {
-            let _ = fs::remove_file(file.path());
+            let partial = file.file_name().to_string_lossy().ends_with(".partial");
+            let age = file.metadata().and_then(|meta| meta.modified()).ok().and_then(|time| time.elapsed().ok());
+            if !partial || age.is_some_and(|age| age > super::partial::STALE_AFTER) {
+                let _ = fs::remove_file(file.path());
+            }
         }
     }
 }

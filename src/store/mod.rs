@@ -19,6 +19,7 @@ mod blobs;
 mod error;
 mod gc;
 mod index;
+mod partial;
 mod sources;
 
 use std::fs::{self, File};
@@ -28,12 +29,14 @@ use std::path::{Path, PathBuf};
 pub use blobs::{BlobWriter, SealedBlob};
 pub use error::StoreError;
 pub use index::{IndexGuard, NameEntry, REF_NAME};
+pub use partial::{Claim, PartialBlob};
 
 use crate::digest::Digest;
 
 /// The largest manifest, index or config hoist reads into memory (registries enforce 4 MiB).
 pub const MAX_DOCUMENT_SIZE: u64 = 4 * 1024 * 1024;
 
+#[derive(Clone)]
 pub struct Store {
     root: PathBuf,
 }

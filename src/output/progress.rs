@@ -1,0 +1,103 @@
+//! What `pull` shows while it works: Docker's lines on a pipe, indicatif bars per layer on a
+//! terminal, nothing with `-q`.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::line;
+use crate::digest::Digest;
+use crate::image::pull::PullReporter;
+
+pub fn pull_reporter(quiet: bool) -> Arc<dyn PullReporter> {
+    if quiet {
+        Arc::new(Quiet)
+    } else if std::io::stdout().is_terminal() {
+        Arc::new(Bars::default())
+    } else {
+        Arc::new(Lines)
+    }
+}
+
+struct Quiet;
+
+impl PullReporter for Quiet {
+    fn pulling(&self, _: &str, _: &str) {}
+    fn layer_exists(&self, _: &Digest) {}
+    fn layer_started(&self, _: &Digest, _: u64) {}
+    fn layer_progress(&self, _: &Digest, _: u64) {}
+    fn layer_done(&self, _: &Digest) {}
+}
+
+/// Plain lines, as docker prints them when its output is not a terminal.
+struct Lines;
+
+impl PullReporter for Lines {
+    fn pulling(&self, tag: &str, repository: &str) {
+        let _ = line(&format!("{tag}: Pulling from {repository}"));
+    }
+    fn layer_exists(&self, digest: &Digest) {
+        let _ = line(&format!("{}: Already exists", digest.short()));
+    }
+    fn layer_started(&self, _: &Digest, _: u64) {}
+    fn layer_progress(&self, _: &Digest, _: u64) {}
+    fn layer_done(&self, digest: &Digest) {
+        let _ = line(&format!("{}: Pull complete", digest.short()));
+    }
+}
+
+/// A bar per layer with bytes and speed.
+#[derive(Default)]
+struct Bars {
+    multi: MultiProgress,
+    bars: Mutex<HashMap<Digest, ProgressBar>>,
+}
+
+impl Bars {
+    fn bar(&self, digest: &Digest) -> Option<ProgressBar> {
+        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(digest).cloned()
+    }
+
+    fn finished(&self, digest: &Digest, message: &'static str) {
+        let bar = self.multi.add(ProgressBar::new(0));
+        bar.set_style(ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_prefix(digest.short().to_string());
+        bar.finish_with_message(message);
+    }
+}
+
+impl PullReporter for Bars {
+    fn pulling(&self, tag: &str, repository: &str) {
+        let _ = self.multi.println(format!("{tag}: Pulling from {repository}"));
+        self.multi.set_draw_target(ProgressDrawTarget::stdout());
+    }
+    fn layer_exists(&self, digest: &Digest) {
+        self.finished(digest, "Already exists");
+    }
+    fn layer_started(&self, digest: &Digest, size: u64) {
+        let bar = self.multi.add(ProgressBar::new(size));
+        let template = "{prefix}: Downloading [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(digest.short().to_string());
+        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(digest.clone(), bar);
+    }
+    fn layer_progress(&self, digest: &Digest, done: u64) {
+        if let Some(bar) = self.bar(digest) {
+            bar.set_position(done);
+        }
+    }
+    fn layer_done(&self, digest: &Digest) {
+        if let Some(bar) = self.bar(digest) {
+            bar.set_style(
+                ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.finish_with_message("Pull complete");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Authentication as the registry's `WWW-Authenticate` challenge asks (SPEC §3): `Basic`, or
+//! `Bearer` tokens from the realm — anonymous, with a password (GET), or with an identity
+//! token (the OAuth2 POST form) — cached per scope until they expire.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderValue;
+use serde::Deserialize;
+
+use super::RegistryError;
+use crate::credentials::{Credentials, Secret};
+
+/// A token response larger than this is not a token.
+const MAX_TOKEN_RESPONSE: usize = 1024 * 1024;
+/// Tokens whose lifetime the server does not say last this long (the distribution spec's default).
+const DEFAULT_LIFETIME: u64 = 60;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Challenge {
+    Basic,
+    Bearer { realm: String, service: Option<String>, scope: Option<String> },
+}
+
+/// Parses a `WWW-Authenticate` value: a scheme then `key="value"` parameters (quoted values may
+/// hold commas). Unknown schemes are skipped.
+pub fn parse_challenge(header: &str) -> Option<Challenge> {
+    let header = header.trim();
+    let (scheme, rest) = header.split_once(char::is_whitespace).unwrap_or((header, ""));
+    let parameters = parse_parameters(rest);
+    match scheme.to_ascii_lowercase().as_str() {
+        "basic" => Some(Challenge::Basic),
+        "bearer" => Some(Challenge::Bearer {
+            realm: parameters.get("realm")?.clone(),
+            service: parameters.get("service").cloned(),
+            scope: parameters.get("scope").cloned(),
+        }),
+        _ => None,
+    }
+}
+
+fn parse_parameters(text: &str) -> HashMap<String, String> {
+    let mut parameters = HashMap::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        let key: String = chars.by_ref().take_while(|c| *c != '=').collect::<String>().trim().to_ascii_lowercase();
+        if key.is_empty() {
+            return parameters;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            value = chars.by_ref().take_while(|c| *c != ',').collect::<String>().trim().to_string();
+        }
+        parameters.insert(key, value);
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    token: Option<String>,
+    access_token: Option<String>,
+    expires_in: Option<u64>,
+}
+
+struct CachedToken {
+    value: Secret,
+    expires: Instant,
+}
+
+/// Tokens by scope, for one registry; shared by every request and download of a command.
+#[derive(Default)]
+pub struct TokenCache {
+    tokens: std::sync::Mutex<HashMap<String, CachedToken>>,
+}
+
+impl TokenCache {
+    pub fn get(&self, scope: &str) -> Option<Secret> {
+        let tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        tokens.get(scope).filter(|token| token.expires > Instant::now()).map(|token| token.value.clone())
+    }
+
+    fn put(&self, scope: &str, value: Secret, lifetime: u64) {
+        // Renew a little early, so that a token does not expire in the middle of a request.
+        let expires = Instant::now() + Duration::from_secs(lifetime.saturating_sub(5).max(1));
+        let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        tokens.insert(scope.to_string(), CachedToken { value, expires });
+    }
+}
+
+/// The `Authorization` value for a secret; never logged, since `HeaderValue` is marked sensitive.
+pub fn header(scheme: &str, secret: &str) -> Result<HeaderValue, RegistryError> {
+    let mut value = HeaderValue::from_str(&format!("{scheme} {secret}")).map_err(|_| RegistryError::Protocol {
+        registry: String::new(),
+        reason: "a credential is not a valid header".into(),
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+pub fn basic(credentials: &Credentials) -> Option<Result<HeaderValue, RegistryError>> {
+    use base64::Engine as _;
+    let Credentials::Password { username, password } = credentials else { return None };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+    Some(header("Basic", &encoded))
+}
+
+/// Asks the realm for a token for `scope`, and caches it.
+pub async fn fetch_token(
+    transport: &super::Transport,
+    registry: &str,
+    realm: &str,
+    service: Option<&str>,
+    scope: &str,
+    credentials: Option<&Credentials>,
+    cache: &TokenCache,
+) -> Result<Secret, RegistryError> {
+    let realm_url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Protocol {
+        registry: registry.into(),
+        reason: format!("token realm {realm:?} is not a URL"),
+    })?;
+    if let Some(reason) = super::safe_url::refuse_reason(registry, &realm_url) {
+        return Err(RegistryError::UnsafeUrl { registry: registry.into(), url: realm.into(), reason });
+    }
+    let realm_host = realm_url.host_str().map(|host| match realm_url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    });
+    let client = transport.client(realm_host.as_deref().unwrap_or(registry))?;
+    let make = || match credentials {
+        Some(Credentials::IdentityToken { token, .. }) => {
+            let mut form = vec![
+                ("grant_type", "refresh_token".to_string()),
+                ("refresh_token", token.expose().to_string()),
+                ("client_id", "hoist".to_string()),
+                ("scope", scope.to_string()),
+            ];
+            form.extend(service.map(|service| ("service", service.to_string())));
+            let body = form_body(&form);
+            client
+                .post(realm_url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
+        }
+        other => {
+            let mut url = realm_url.clone();
+            {
+                let mut query = url.query_pairs_mut();
+                if let Some(service) = service {
+                    query.append_pair("service", service);
+                }
+                query.append_pair("scope", scope);
+                if let Some(credentials) = other {
+                    query.append_pair("account", credentials.username());
+                }
+            }
+            let request = client.get(url);
+            match other.and_then(basic) {
+                Some(Ok(value)) => request.header(reqwest::header::AUTHORIZATION, value),
+                _ => request,
+            }
+        }
+    };
+    let response = transport.send(realm_host.as_deref().unwrap_or(registry), make).await?;
+    let status = response.status();
+    let body = super::client::read_limited(response, MAX_TOKEN_RESPONSE, registry, "the token response").await?;
+    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+        return Err(RegistryError::Unauthorized {
+            registry: registry.into(),
+            message: super::client::error_message(&body, status),
+        });
+    }
+    if !status.is_success() {
+        return Err(RegistryError::Protocol {
+            registry: registry.into(),
+            reason: format!("the token server answered {status}: {}", super::client::error_message(&body, status)),
+        });
+    }
+    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
+        registry: registry.into(),
+        reason: format!("bad token response: {err}"),
+    })?;
+    let token = parsed.token.or(parsed.access_token).filter(|token| !token.is_empty()).ok_or_else(|| {
+        RegistryError::Protocol { registry: registry.into(), reason: "the token response has no token".into() }
+    })?;
+    let secret = Secret::new(token);
+    cache.put(scope, secret.clone(), parsed.expires_in.unwrap_or(DEFAULT_LIFETIME));
+    Ok(secret)
+}
+
+fn form_body(pairs: &[(&str, String)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter().map(|(key, value)| (*key, value)))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_challenges() {
+        let cases = [
+            ("Basic realm=\"Registry Realm\"", Some(Challenge::Basic)),
+            (
+                "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/ubuntu:pull,push\"",
+                Some(Challenge::Bearer {
+                    realm: "https://auth.docker.io/token".into(),
+                    service: Some("registry.docker.io".into()),
+                    scope: Some("repository:library/ubuntu:pull,push".into()),
+                }),
+            ),
+            (
+                "bearer realm=https://x/token",
+                Some(Challenge::Bearer { realm: "https://x/token".into(), service: None, scope: None }),
+            ),
+            ("Bearer service=\"x\"", None),
+            ("Negotiate abc", None),
+            ("", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(parse_challenge(header), expected, "{header}");
+        }
+    }
+
+    #[test]
+    fn tokens_expire() {
+        let cache = TokenCache::default();
+        cache.put("repository:a:pull", Secret::new("t"), 3600);
+        assert!(cache.get("repository:a:pull").is_some());
+        assert!(cache.get("repository:b:pull").is_none());
+        cache.put("repository:c:pull", Secret::new("t"), 0);
+        std::thread::sleep(Duration::from_millis(1100));
+        assert!(cache.get("repository:c:pull").is_none());
+    }
+}

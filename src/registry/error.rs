@@ -1,0 +1,57 @@
+//! Registry errors, typed so that callers can retry, fall back or add a hint.
+
+use crate::digest::Digest;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("unauthorized: {message}")]
+    Unauthorized { registry: String, message: String },
+    #[error("{what} not found: {message}")]
+    NotFound { what: String, message: String },
+    #[error("{method} {url}: {status}: {message}")]
+    Status { method: String, url: String, status: u16, message: String },
+    #[error("{registry} asks to slow down (429 Too Many Requests): {message}{}", retry_hint(*.retry_after))]
+    TooManyRequests { registry: String, message: String, retry_after: Option<u64> },
+    #[error("cannot reach {registry}")]
+    Connect {
+        registry: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("the connection to {registry} failed during {what}")]
+    Transfer {
+        registry: String,
+        what: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{what} from {registry} arrived with digest {actual}, not the expected {expected}")]
+    DigestMismatch { registry: String, what: String, expected: Digest, actual: Digest },
+    #[error("{what} from {registry} is {actual} bytes, not the {expected} its descriptor says")]
+    SizeMismatch { registry: String, what: String, expected: u64, actual: u64 },
+    #[error("{what} from {registry} is larger than the {limit}-byte limit")]
+    TooLarge { registry: String, what: String, limit: u64 },
+    #[error("{registry} answered badly: {reason}")]
+    Protocol { registry: String, reason: String },
+    #[error("refusing to follow {url} from {registry}: {reason}")]
+    UnsafeUrl { registry: String, url: String, reason: String },
+    #[error("cannot set up the connection to {registry}: {reason}")]
+    Setup { registry: String, reason: String },
+}
+
+fn retry_hint(retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(seconds) => format!("; try again in {seconds} s"),
+        None => String::new(),
+    }
+}
+
+impl RegistryError {
+    /// What to suggest to the person who saw this error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            RegistryError::Unauthorized { registry, .. } => Some(format!("log in with: hoist login {registry}")),
+            _ => None,
+        }
+    }
+}

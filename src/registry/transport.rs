@@ -1,0 +1,207 @@
+//! The HTTP transport all registry traffic goes through: one reqwest client per registry host
+//! (connections and HTTP/2 reused by every request and every parallel download), TLS roots
+//! from the system plus Docker's `certs.d` folders (SPEC §3), HTTPS-then-HTTP for loopback and
+//! insecure registries, retries with backoff, and the `--debug` request log.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, RequestBuilder, Response, StatusCode, redirect};
+
+use super::RegistryError;
+use super::safe_url;
+use crate::output;
+
+/// How many times a request is tried in all before a transient failure is final.
+pub const ATTEMPTS: u32 = 5;
+/// The longest `Retry-After` hoist waits for before giving up instead.
+const MAX_RETRY_AFTER: u64 = 60;
+
+pub struct Transport {
+    insecure: Vec<String>,
+    cert_folders: Vec<PathBuf>,
+    debug: bool,
+    retry_base: Duration,
+    clients: Mutex<HashMap<String, Client>>,
+}
+
+impl Transport {
+    /// `insecure` are `HOST[:PORT]` from the command line and `config.toml`; `config_dir` holds
+    /// hoist's own `certs.d`.
+    pub fn new(insecure: Vec<String>, config_dir: &Path, debug: bool) -> Transport {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let retry_base = std::env::var("HOIST_TEST_RETRY_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(Duration::from_millis(500), Duration::from_millis);
+        Transport {
+            insecure,
+            cert_folders: vec![PathBuf::from("/etc/docker/certs.d"), config_dir.join("certs.d")],
+            debug,
+            retry_base,
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn is_insecure(&self, host: &str) -> bool {
+        self.insecure.iter().any(|entry| entry == host || entry.split(':').next() == Some(host))
+    }
+
+    /// Whether plain HTTP may be tried after HTTPS: loopback and insecure registries only.
+    pub fn may_use_http(&self, host: &str) -> bool {
+        let name = host_name(host);
+        name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()) || self.is_insecure(host)
+    }
+
+    /// The client for `host`, built on first use with that host's certificates.
+    pub fn client(&self, host: &str) -> Result<Client, RegistryError> {
+        let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = clients.get(host) {
+            return Ok(client.clone());
+        }
+        let client = self.build_client(host)?;
+        clients.insert(host.to_string(), client.clone());
+        Ok(client)
+    }
+
+    fn build_client(&self, host: &str) -> Result<Client, RegistryError> {
+        let setup = |reason: String| RegistryError::Setup { registry: host.to_string(), reason };
+        let origin = host.to_string();
+        let policy = redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > 10 {
+                return attempt.error("too many redirects");
+            }
+            match safe_url::refuse_reason(&origin, attempt.url()) {
+                Some(reason) => attempt.error(reason),
+                // reqwest drops Authorization when the host changes.
+                None => attempt.follow(),
+            }
+        });
+        let mut builder = Client::builder()
+            .user_agent(concat!("hoist/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(30))
+            .read_timeout(Duration::from_secs(60))
+            .redirect(policy)
+            .danger_accept_invalid_certs(self.is_insecure(host));
+        for folder in self.cert_folders.iter().map(|folder| folder.join(host)).filter(|folder| folder.is_dir()) {
+            let (roots, identity) = read_cert_folder(&folder).map_err(setup)?;
+            builder = builder.tls_certs_merge(roots);
+            if let Some(identity) = identity {
+                builder = builder.identity(identity);
+            }
+        }
+        builder.build().map_err(|err| setup(err.to_string()))
+    }
+
+    /// Sends the request `make` builds, retrying connection errors, 408, 429 and 5xx with
+    /// backoff. Other answers, errors included, are returned for the caller to judge.
+    pub async fn send(&self, registry: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, RegistryError> {
+        self.send_with_attempts(registry, ATTEMPTS, make).await
+    }
+
+    /// `send` with a given number of attempts; 1 for a probe whose failure has a fallback.
+    pub async fn send_with_attempts(
+        &self,
+        registry: &str,
+        attempts: u32,
+        make: impl Fn() -> RequestBuilder,
+    ) -> Result<Response, RegistryError> {
+        let mut attempt = 1;
+        loop {
+            let request = make()
+                .build()
+                .map_err(|err| RegistryError::Setup { registry: registry.into(), reason: err.to_string() })?;
+            let (method, url) = (request.method().clone(), safe_url::display(request.url()));
+            let client = self.client(registry)?;
+            let started = Instant::now();
+            let result = client.execute(request).await;
+            self.log(&method, &url, &result, started);
+            let wait = match &result {
+                Ok(response) if is_transient(response.status()) => {
+                    retry_after(response).unwrap_or(self.backoff(attempt))
+                }
+                Ok(_) => return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source }),
+                Err(err) if err.is_connect() || err.is_timeout() || err.is_request() => self.backoff(attempt),
+                Err(_) => return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source }),
+            };
+            if attempt >= attempts || wait > Duration::from_secs(MAX_RETRY_AFTER) {
+                return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source });
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        self.retry_base * 2u32.pow(attempt - 1)
+    }
+
+    fn log(&self, method: &reqwest::Method, url: &str, result: &Result<Response, reqwest::Error>, started: Instant) {
+        if !self.debug {
+            return;
+        }
+        let elapsed = started.elapsed().as_millis();
+        let outcome = match result {
+            Ok(response) => response.status().as_u16().to_string(),
+            Err(err) => format!("error: {err}"),
+        };
+        output::status(&format!("DEBUG {method} {url} {outcome} ({elapsed} ms)"));
+    }
+
+    /// Logs a request hoist made outside `send` (a retry inside a stream, say).
+    pub fn debug(&self, message: &str) {
+        if self.debug {
+            output::status(&format!("DEBUG {message}"));
+        }
+    }
+}
+
+pub fn is_transient(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is treated as "soon").
+pub fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    Some(Duration::from_secs(value.trim().parse().unwrap_or(1)))
+}
+
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    host.split(':').next().unwrap_or(host)
+}
+
+/// A `certs.d/HOST:PORT` folder: `*.crt` are CAs; `NAME.cert` + `NAME.key` a client identity.
+fn read_cert_folder(folder: &Path) -> Result<(Vec<reqwest::Certificate>, Option<reqwest::Identity>), String> {
+    let mut roots = Vec::new();
+    let mut identity = None;
+    let entries = std::fs::read_dir(folder).map_err(|err| format!("cannot read {}: {err}", folder.display()))?;
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    paths.sort();
+    let read = |path: &Path| std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()));
+    for path in paths {
+        match path.extension().and_then(|ext| ext.to_str()) {
+            Some("crt") => {
+                let certs = reqwest::Certificate::from_pem_bundle(&read(&path)?)
+                    .map_err(|err| format!("{} is not a PEM certificate: {err}", path.display()))?;
+                roots.extend(certs);
+            }
+            Some("cert") => {
+                let key_path = path.with_extension("key");
+                let mut pem = read(&path)?;
+                pem.extend(read(&key_path).map_err(|_| format!("{} has no matching .key file", path.display()))?);
+                let parsed = reqwest::Identity::from_pem(&pem).map_err(|err| {
+                    format!("{} and its key are not a usable client certificate: {err}", path.display())
+                })?;
+                identity = Some(parsed);
+            }
+            _ => {}
+        }
+    }
+    Ok((roots, identity))
+}
