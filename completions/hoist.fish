@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hoist_global_optspecs
-    string join \n root= config= h/help V/version
+    string join \n root= config= insecure-registry= debug h/help V/version
 end
 
 function __fish_hoist_needs_command
@@ -26,8 +26,13 @@ end
 
 complete -c hoist -n "__fish_hoist_needs_command" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_needs_command" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_needs_command" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_needs_command" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_needs_command" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_needs_command" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "catalog" -d 'List a registry\'s repositories'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "tag" -d 'Give a local image another name'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "images" -d 'List local images'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
@@ -37,53 +42,92 @@ complete -c hoist -n "__fish_hoist_needs_command" -f -a "save" -d 'Write images 
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -l platform -d 'The platform to pull from a multi-platform image [default: the host\'s]' -r
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -s q -l quiet -d 'Only print the image\'s full reference'
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand tag" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Output format' -r -f -a "table\t'Docker\'s columns'
 json\t'One JSON object per line, with `docker images --format json`\'s fields'"
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand images" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l digests -d 'Show digests'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
+complete -c hoist -n "__fish_hoist_using_subcommand images" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand rm" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
+complete -c hoist -n "__fish_hoist_using_subcommand rm" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
+complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand save" -s o -l output -d 'Write to this file instead of standard output' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand save" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand save" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand save" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand save" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s i -l input -d 'Read from this file instead of standard input' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand load" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s q -l quiet -d 'Only print the loaded image names'
+complete -c hoist -n "__fish_hoist_using_subcommand load" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "images" -d 'List local images'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "catalog" -d 'List a registry\'s repositories'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "images" -d 'List local images'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull tags catalog tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -47,7 +47,7 @@ impl Config {
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
         let config: Config = toml::from_str(&text).map_err(|err| {
-            let line = err.span().map_or(1, |span| text[..span.start.min(text.len())].lines().count().max(1));
+            let line = err.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
             ConfigError::Invalid { path: path.clone(), line, message: err.message().to_string() }
         })?;
         config.check().map_err(|message| ConfigError::Invalid { path, line: line_of(&text, &message), message })?;

@@ -24,7 +24,13 @@ pub fn print_error(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         let _ = writeln!(err, "  caused by: {cause}");
     }
-    let hints = error.chain().filter_map(|cause| cause.downcast_ref::<crate::registry::RegistryError>()?.hint());
+    let hints = error.chain().filter_map(|cause| {
+        let registry_error = match cause.downcast_ref::<crate::image::pull::PullError>() {
+            Some(crate::image::pull::PullError::Registry(inner)) => inner,
+            _ => cause.downcast_ref::<crate::registry::RegistryError>()?,
+        };
+        registry_error.hint()
+    });
     for hint in hints {
         let _ = writeln!(err, "hint: {hint}");
     }

@@ -93,10 +93,14 @@ impl RegistryClient {
         let attempts = if self.transport.may_use_http(&self.host) { 1 } else { super::transport::ATTEMPTS };
         match self.ping(&https, attempts).await {
             Ok(()) => Ok(https),
-            Err(RegistryError::Connect { .. }) if self.transport.may_use_http(&self.host) => {
+            Err(https_error @ RegistryError::Connect { .. }) if self.transport.may_use_http(&self.host) => {
                 let http = self.parse_base(&format!("http://{}/", self.host))?;
-                self.ping(&http, super::transport::ATTEMPTS).await?;
-                Ok(http)
+                match self.ping(&http, super::transport::ATTEMPTS).await {
+                    Ok(()) => Ok(http),
+                    // 400 is an HTTPS server refusing plain HTTP: the HTTPS failure is the story.
+                    Err(RegistryError::Status { status: 400, .. }) => Err(https_error),
+                    Err(err) => Err(err),
+                }
             }
             Err(err) => Err(err),
         }

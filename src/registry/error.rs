@@ -4,7 +4,7 @@ use crate::digest::Digest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("unauthorized: {message}")]
+    #[error("{}", unauthorized_text(message))]
     Unauthorized { registry: String, message: String },
     #[error("{what} not found: {message}")]
     NotFound { what: String, message: String },
@@ -37,6 +37,11 @@ pub enum RegistryError {
     UnsafeUrl { registry: String, url: String, reason: String },
     #[error("cannot set up the connection to {registry}: {reason}")]
     Setup { registry: String, reason: String },
+}
+
+/// The registry's message, which usually says `unauthorized: ...` itself.
+fn unauthorized_text(message: &str) -> String {
+    if message.starts_with("unauthorized") { message.to_string() } else { format!("unauthorized: {message}") }
 }
 
 fn retry_hint(retry_after: Option<u64>) -> String {

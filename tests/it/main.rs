@@ -2,9 +2,11 @@
 //! (podman, skopeo) and real `docker-registry` processes.
 
 mod archives;
+mod auth;
 mod docs;
 mod local;
 mod peers;
+mod pull;
 mod registry_smoke;
 mod store_safety;
 mod support;

@@ -124,3 +124,65 @@ pub fn noise(seed: u64, length: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+/// A gzip-compressed layer of `files`, as registries hold them.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+/// Writes an OCI image layout at `dir` holding one image per platform (`os`, `arch`,
+/// `variant`), under an index when there are several; `tag` names the top. Returns the
+/// top manifest's or index's digest.
+pub fn oci_layout(
+    dir: &std::path::Path,
+    tag: &str,
+    platforms: &[(&str, &str, Option<&str>)],
+    content: &[u8],
+) -> String {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).expect("layout");
+    let put = |bytes: &[u8]| {
+        let digest = sha256(bytes);
+        std::fs::write(blobs.join(digest.trim_start_matches("sha256:")), bytes).expect("blob");
+        serde_json::json!({"digest": digest, "size": bytes.len()})
+    };
+    let mut manifests = Vec::new();
+    for (os, architecture, variant) in platforms {
+        let plain = rootfs_tar(&[("etc/platform", format!("{os}/{architecture}").as_bytes()), ("data", content)]);
+        let layer = put(&gzip(&plain));
+        let mut config = serde_json::json!({
+            "architecture": architecture, "os": os, "created": "2024-01-02T03:04:05Z",
+            "config": {}, "rootfs": {"type": "layers", "diff_ids": [sha256(&plain)]},
+        });
+        let mut platform = serde_json::json!({"architecture": architecture, "os": os});
+        if let Some(variant) = variant {
+            config["variant"] = serde_json::json!(variant);
+            platform["variant"] = serde_json::json!(variant);
+        }
+        let config = put(&serde_json::to_vec(&config).expect("config"));
+        let manifest = serde_json::json!({
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config["digest"], "size": config["size"]},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer["digest"], "size": layer["size"]}],
+        });
+        let stored = put(&serde_json::to_vec(&manifest).expect("manifest"));
+        manifests.push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": stored["digest"], "size": stored["size"], "platform": platform,
+        }));
+    }
+    let mut top = manifests[0].clone();
+    if manifests.len() > 1 {
+        let index = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests});
+        let stored = put(&serde_json::to_vec(&index).expect("index"));
+        top = serde_json::json!({"mediaType": "application/vnd.oci.image.index.v1+json", "digest": stored["digest"], "size": stored["size"]});
+    }
+    top.as_object_mut().expect("object").remove("platform");
+    top["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": tag});
+    let layout = serde_json::json!({"schemaVersion": 2, "manifests": [top]});
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&layout).expect("index.json")).expect("index.json");
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("oci-layout");
+    top["digest"].as_str().expect("digest").to_string()
+}

@@ -67,6 +67,7 @@ impl TestContext {
             .env("DOCKER_CONFIG", self.path("home/.docker"))
             .env("REGISTRY_AUTH_FILE", self.path("home/auth.json"))
             .env("TZ", "UTC")
+            .env("HOIST_TEST_RETRY_MS", "10")
             .stdin(Stdio::null());
         command
     }

@@ -1,0 +1,63 @@
+//! Registries that want credentials and their own certificates: Basic auth over TLS with a CA
+//! that only a `certs.d` folder knows, credentials from Docker's `config.json`.
+
+use base64::Engine as _;
+
+use crate::pull::push_with_skopeo;
+use crate::support::TestContext;
+use crate::support::registry::{Registry, Setup};
+
+const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
+
+/// Writes Docker's `config.json` with an `auths` entry, as `docker login` does.
+pub fn docker_login(context: &TestContext, server: &str, username: &str, password: &str) {
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    let config = serde_json::json!({"auths": {server: {"auth": auth}}});
+    std::fs::create_dir_all(context.path("home/.docker")).unwrap();
+    std::fs::write(context.path("home/.docker/config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+}
+
+#[test]
+fn basic_auth_over_tls_with_certs_d() {
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    let reference = format!("{}/private/app:1", registry.addr());
+    let cert_dir = registry.cert_dir().to_str().unwrap().to_string();
+    let creds = format!("{}:{}", registry.username(), registry.password());
+    push_with_skopeo(&context, &reference, &[AMD64], &["--dest-cert-dir", &cert_dir, "--dest-creds", &creds]);
+
+    let untrusted = context.hoist(&["pull", &reference]).failure(1);
+    assert!(untrusted.stderr.contains(&format!("cannot reach {}", registry.addr())), "{}", untrusted.stderr);
+    assert!(untrusted.stderr.to_lowercase().contains("certificate"), "{}", untrusted.stderr);
+
+    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
+    let anonymous = context.hoist(&["pull", &reference]).failure(1);
+    assert!(anonymous.stderr.contains("unauthorized:"), "{}", anonymous.stderr);
+    assert!(
+        anonymous.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
+        "{}",
+        anonymous.stderr
+    );
+
+    docker_login(&context, &format!("https://{}", registry.addr()), registry.username(), "wrong-password");
+    let wrong = context.hoist(&["pull", &reference]).failure(1);
+    assert!(wrong.stderr.contains("unauthorized:"), "{}", wrong.stderr);
+
+    docker_login(&context, &registry.addr(), registry.username(), registry.password());
+    let outcome = context.hoist(&["--debug", "pull", &reference]).success();
+    assert!(outcome.stdout.contains("Status: Downloaded newer image for"), "{}", outcome.stdout);
+    assert!(
+        outcome.stderr.contains(&format!("DEBUG GET https://{}/v2/private/app/manifests/1 200", registry.addr())),
+        "{}",
+        outcome.stderr
+    );
+    for secret in [registry.password(), "Authorization", "Basic "] {
+        assert!(
+            !outcome.stderr.contains(secret) && !outcome.stdout.contains(secret),
+            "{secret} leaked: {}",
+            outcome.stderr
+        );
+    }
+}
