@@ -1,5 +1,6 @@
 //! hoist's end-to-end tests: the built binary against real stores, archives, peer tools
 //! (podman, skopeo) and real `docker-registry` processes.
+#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
 mod archives;
 mod auth;
