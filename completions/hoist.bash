@@ -37,6 +37,9 @@ _hoist() {
             hoist,pull)
                 cmd="hoist__subcmd__pull"
                 ;;
+            hoist,push)
+                cmd="hoist__subcmd__push"
+                ;;
             hoist,rm)
                 cmd="hoist__subcmd__rm"
                 ;;
@@ -73,6 +76,9 @@ _hoist() {
             hoist__subcmd__help,pull)
                 cmd="hoist__subcmd__help__subcmd__pull"
                 ;;
+            hoist__subcmd__help,push)
+                cmd="hoist__subcmd__help__subcmd__push"
+                ;;
             hoist__subcmd__help,rm)
                 cmd="hoist__subcmd__help__subcmd__rm"
                 ;;
@@ -92,7 +98,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version pull tags catalog tag images rm rmi inspect save load import help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version pull push tags catalog tag images rm rmi inspect save load import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -144,7 +150,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="pull tags catalog tag images rm inspect save load import help"
+            opts="pull push tags catalog tag images rm inspect save load import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +248,20 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -438,6 +458,32 @@ _hoist() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__push)
+            opts="-a -q -h -V --all-tags --quiet --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

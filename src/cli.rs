@@ -37,6 +37,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Download an image from a registry into the local store
     Pull(PullArgs),
+    /// Upload a local image to a registry
+    Push(PushArgs),
     /// List a remote repository's tags
     Tags(TagsArgs),
     /// List a registry's repositories
@@ -68,6 +70,19 @@ pub struct PullArgs {
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
     #[arg(value_name = "NAME[:TAG|@DIGEST]")]
+    pub image: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Push every tag of the repository that the store holds
+    #[arg(short, long)]
+    pub all_tags: bool,
+    /// Only print the pushed digest
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// `[HOST[:PORT]/]PATH[:TAG]`
+    #[arg(value_name = "NAME[:TAG]")]
     pub image: String,
 }
 

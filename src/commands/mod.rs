@@ -6,6 +6,7 @@ mod import;
 mod inspect;
 mod load;
 mod pull;
+mod push;
 mod rm;
 mod save;
 mod tag;
@@ -98,6 +99,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let context = Context::new(cli.global)?;
     match cli.command {
         Command::Pull(args) => pull::run(args, &context).await,
+        Command::Push(args) => push::run(args, &context).await,
         Command::Tags(args) => tags::run(args, &context).await,
         Command::Catalog(args) => catalog::run(args, &context).await,
         Command::Tag(args) => tag::run(args, &context),

@@ -9,6 +9,7 @@ mod lookup;
 pub mod media;
 pub mod platform;
 pub mod pull;
+pub mod push;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 

@@ -10,6 +10,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::line;
 use crate::digest::Digest;
 use crate::image::pull::PullReporter;
+use crate::image::push::PushReporter;
 
 pub fn pull_reporter(quiet: bool) -> Arc<dyn PullReporter> {
     if quiet {
@@ -98,6 +99,84 @@ impl PullReporter for Bars {
                 ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.finish_with_message("Pull complete");
+        }
+    }
+}
+
+pub fn push_reporter(quiet: bool) -> Arc<dyn PushReporter> {
+    if quiet {
+        Arc::new(Quiet)
+    } else if std::io::stdout().is_terminal() {
+        Arc::new(Bars::default())
+    } else {
+        Arc::new(Lines)
+    }
+}
+
+impl PushReporter for Quiet {
+    fn preparing(&self, _: &Digest) {}
+    fn exists(&self, _: &Digest) {}
+    fn mounted(&self, _: &Digest, _: &str) {}
+    fn progress(&self, _: &Digest, _: u64, _: u64) {}
+    fn pushed(&self, _: &Digest) {}
+}
+
+impl PushReporter for Lines {
+    fn preparing(&self, digest: &Digest) {
+        let _ = line(&format!("{}: Preparing", digest.short()));
+    }
+    fn exists(&self, digest: &Digest) {
+        let _ = line(&format!("{}: Layer already exists", digest.short()));
+    }
+    fn mounted(&self, digest: &Digest, from: &str) {
+        let _ = line(&format!("{}: Mounted from {from}", digest.short()));
+    }
+    fn progress(&self, _: &Digest, _: u64, _: u64) {}
+    fn pushed(&self, digest: &Digest) {
+        let _ = line(&format!("{}: Pushed", digest.short()));
+    }
+}
+
+impl PushReporter for Bars {
+    fn preparing(&self, digest: &Digest) {
+        let bar = self.multi.add(ProgressBar::new(0));
+        bar.set_style(ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_prefix(digest.short().to_string());
+        bar.set_message("Preparing");
+        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(digest.clone(), bar);
+    }
+    fn exists(&self, digest: &Digest) {
+        self.finish(digest, "Layer already exists".to_string());
+    }
+    fn mounted(&self, digest: &Digest, from: &str) {
+        self.finish(digest, format!("Mounted from {from}"));
+    }
+    fn progress(&self, digest: &Digest, done: u64, size: u64) {
+        if let Some(bar) = self.bar(digest) {
+            if bar.length() != Some(size) {
+                let template = "{prefix}: Pushing [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
+                bar.set_style(
+                    ProgressStyle::with_template(template)
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                );
+                bar.set_length(size);
+            }
+            bar.set_position(done);
+        }
+    }
+    fn pushed(&self, digest: &Digest) {
+        self.finish(digest, "Pushed".to_string());
+    }
+}
+
+impl Bars {
+    fn finish(&self, digest: &Digest, message: String) {
+        if let Some(bar) = self.bar(digest) {
+            bar.set_style(
+                ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.finish_with_message(message);
         }
     }
 }

@@ -148,10 +148,10 @@ pub async fn fetch_token(
             ];
             form.extend(service.map(|service| ("service", service.to_string())));
             let body = form_body(&form);
-            client
+            Ok(client
                 .post(realm_url.clone())
                 .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(body)
+                .body(body))
         }
         other => {
             let mut url = realm_url.clone();
@@ -160,15 +160,18 @@ pub async fn fetch_token(
                 if let Some(service) = service {
                     query.append_pair("service", service);
                 }
-                query.append_pair("scope", scope);
+                // Several scopes (a mount needs two repositories) are separate parameters.
+                for scope in scope.split(' ') {
+                    query.append_pair("scope", scope);
+                }
                 if let Some(credentials) = other {
                     query.append_pair("account", credentials.username());
                 }
             }
             let request = client.get(url);
-            match other.and_then(basic) {
-                Some(Ok(value)) => request.header(reqwest::header::AUTHORIZATION, value),
-                _ => request,
+            match other.and_then(basic).transpose()? {
+                Some(value) => Ok(request.header(reqwest::header::AUTHORIZATION, value)),
+                None => Ok(request),
             }
         }
     };

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, WWW_AUTHENTICATE};
-use reqwest::{Method, Response, StatusCode, Url};
+use reqwest::{Body, Method, Response, StatusCode, Url};
 use tokio::sync::OnceCell;
 
 use super::auth::{self, Challenge, TokenCache};
@@ -20,11 +20,14 @@ const MAX_PAGES: usize = 10_000;
 
 /// What hoist asks for when it fetches a manifest: every kind it can read, and schema 1 so
 /// that it can say clearly that it does not support it.
-const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
     application/vnd.docker.distribution.manifest.list.v2+json, \
     application/vnd.oci.image.manifest.v1+json, \
     application/vnd.docker.distribution.manifest.v2+json;q=0.9, \
     application/vnd.docker.distribution.manifest.v1+prettyjws;q=0.1";
+
+/// The body type of a request that has none.
+pub type NoBody = fn() -> Result<Body, RegistryError>;
 
 /// A manifest or index as the registry sent it.
 pub struct FetchedManifest {
@@ -117,7 +120,7 @@ impl RegistryClient {
     async fn ping(&self, base: &Url, attempts: u32) -> Result<(), RegistryError> {
         let url = join(base, "v2/")?;
         let client = self.transport.client(&self.host)?;
-        let response = self.transport.send_with_attempts(&self.host, attempts, || client.get(url.clone())).await?;
+        let response = self.transport.send_with_attempts(&self.host, attempts, || Ok(client.get(url.clone()))).await?;
         self.remember_challenge(&response);
         if response.status().is_success() || response.status() == StatusCode::UNAUTHORIZED {
             Ok(())
@@ -172,7 +175,12 @@ impl RegistryClient {
         }
     }
 
-    /// Sends an authenticated request; on a 401 it answers the new challenge once.
+    /// The URL of an API path on this registry.
+    pub async fn url(&self, path: &str) -> Result<Url, RegistryError> {
+        join(self.base().await?, path)
+    }
+
+    /// Sends an authenticated request without a body; on a 401 it answers the new challenge once.
     pub async fn request(
         &self,
         method: Method,
@@ -180,7 +188,21 @@ impl RegistryClient {
         scope: &str,
         headers: HeaderMap,
     ) -> Result<Response, RegistryError> {
-        let url = join(self.base().await?, path)?;
+        let url = self.url(path).await?;
+        self.request_url(method, url, scope, headers, None::<&NoBody>).await
+    }
+
+    /// Sends an authenticated request to `url`, with the body `body` makes (made anew for each
+    /// attempt). `PATCH` is sent once: a broken chunk is resumed by the upload, not resent here.
+    pub async fn request_url<F: Fn() -> Result<Body, RegistryError>>(
+        &self,
+        method: Method,
+        url: Url,
+        scope: &str,
+        headers: HeaderMap,
+        body: Option<&F>,
+    ) -> Result<Response, RegistryError> {
+        let attempts = if method == Method::PATCH { 1 } else { super::transport::ATTEMPTS };
         let mut fresh = false;
         for _ in 0..2 {
             let authorization = self.authorization(scope, fresh).await?;
@@ -190,9 +212,12 @@ impl RegistryClient {
                 if let Some(value) = &authorization {
                     request = request.header(AUTHORIZATION, value.clone());
                 }
-                request
+                if let Some(make_body) = body {
+                    request = request.body(make_body()?);
+                }
+                Ok(request)
             };
-            let response = self.transport.send(&self.host, make).await?;
+            let response = self.transport.send_with_attempts(&self.host, attempts, make).await?;
             if response.status() != StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }

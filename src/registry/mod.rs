@@ -6,6 +6,7 @@ pub mod client;
 mod error;
 pub mod safe_url;
 mod transport;
+pub mod upload;
 
 pub use client::{FetchedManifest, RegistryClient};
 pub use error::RegistryError;

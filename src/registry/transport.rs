@@ -98,7 +98,11 @@ impl Transport {
 
     /// Sends the request `make` builds, retrying connection errors, 408, 429 and 5xx with
     /// backoff. Other answers, errors included, are returned for the caller to judge.
-    pub async fn send(&self, registry: &str, make: impl Fn() -> RequestBuilder) -> Result<Response, RegistryError> {
+    pub async fn send(
+        &self,
+        registry: &str,
+        make: impl Fn() -> Result<RequestBuilder, RegistryError>,
+    ) -> Result<Response, RegistryError> {
         self.send_with_attempts(registry, ATTEMPTS, make).await
     }
 
@@ -107,11 +111,11 @@ impl Transport {
         &self,
         registry: &str,
         attempts: u32,
-        make: impl Fn() -> RequestBuilder,
+        make: impl Fn() -> Result<RequestBuilder, RegistryError>,
     ) -> Result<Response, RegistryError> {
         let mut attempt = 1;
         loop {
-            let request = make()
+            let request = make()?
                 .build()
                 .map_err(|err| RegistryError::Setup { registry: registry.into(), reason: err.to_string() })?;
             let (method, url) = (request.method().clone(), safe_url::display(request.url()));

@@ -1,0 +1,58 @@
+//! `hoist push`: docker's lines, ending with `TAG: digest: sha256:... size: N`.
+
+use anyhow::{Context as _, bail};
+
+use super::Context;
+use crate::cli::PushArgs;
+use crate::image::push::push;
+use crate::output::{self, progress};
+use crate::reference::Reference;
+use crate::store::NameEntry;
+
+pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
+    let reference = Reference::parse(&args.image)?;
+    if reference.digest().is_some() {
+        bail!("cannot push a digest reference: push a tag ({})", reference.repository_reference());
+    }
+    if args.all_tags && reference.tag().is_some() {
+        bail!("--all-tags pushes a repository: leave out the tag in {}", args.image);
+    }
+    let store = context.store()?;
+    let names = store.names()?;
+    let targets: Vec<NameEntry> = if args.all_tags {
+        names
+            .into_iter()
+            .filter(|entry| {
+                entry.reference.as_ref().is_some_and(|name| name.name() == reference.name() && name.tag().is_some())
+            })
+            .collect()
+    } else {
+        if reference.tag().is_none() && !args.quiet {
+            output::line("Using default tag: latest")?;
+        }
+        let wanted = reference.clone().with_default_tag();
+        names.into_iter().filter(|entry| entry.reference.as_ref() == Some(&wanted)).collect()
+    };
+    if targets.is_empty() {
+        let shown =
+            if args.all_tags { reference.to_string() } else { reference.clone().with_default_tag().to_string() };
+        bail!("An image does not exist locally with the tag: {shown}");
+    }
+    let client = context.client(reference.registry())?;
+    let max_uploads = context.config()?.max_concurrent_uploads;
+    if !args.quiet {
+        output::line(&format!("The push refers to repository [{}]", reference.familiar_name()))?;
+    }
+    for entry in targets {
+        let Some(name) = &entry.reference else { continue };
+        let pushed = push(&client, &store, name, &entry.descriptor, max_uploads, progress::push_reporter(args.quiet))
+            .await
+            .with_context(|| format!("cannot push {name}"))?;
+        if args.quiet {
+            output::line(pushed.digest.as_ref())?;
+        } else {
+            output::line(&format!("{}: digest: {} size: {}", name.tag_or_default(), pushed.digest, pushed.size))?;
+        }
+    }
+    Ok(())
+}

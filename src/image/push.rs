@@ -1,0 +1,241 @@
+//! `push`: store → registry. Each blob the registry lacks is mounted from a sibling repository
+//! the store knows holds it, or uploaded (several at once, large ones in resumable chunks);
+//! then the manifests go up byte for byte, so the registry's digest is the store's.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use oci_spec::image::Descriptor;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::{Document, ImageError, MAX_NESTING, descriptor_digest};
+use crate::digest::Digest;
+use crate::reference::Reference;
+use crate::registry::upload::Mounted;
+use crate::registry::{RegistryClient, RegistryError};
+use crate::store::Store;
+
+/// What push tells the person watching, blob by blob.
+pub trait PushReporter: Send + Sync {
+    fn preparing(&self, digest: &Digest);
+    fn exists(&self, digest: &Digest);
+    fn mounted(&self, digest: &Digest, from: &str);
+    fn progress(&self, digest: &Digest, done: u64, size: u64);
+    fn pushed(&self, digest: &Digest);
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub struct Pushed {
+    pub digest: Digest,
+    pub size: u64,
+}
+
+/// A manifest to put, after the blobs it names.
+struct ManifestToPush {
+    digest: Digest,
+    media_type: String,
+    bytes: Vec<u8>,
+}
+
+/// Pushes the image `descriptor` points at to `reference` (which has a tag).
+pub async fn push(
+    client: &Arc<RegistryClient>,
+    store: &Store,
+    reference: &Reference,
+    descriptor: &Descriptor,
+    max_uploads: usize,
+    reporter: Arc<dyn PushReporter>,
+) -> Result<Pushed, PushError> {
+    let repository = reference.repository();
+    let mut manifests = Vec::new();
+    let mut blobs = BTreeMap::new();
+    collect(client, store, repository, descriptor, &mut manifests, &mut blobs, 0).await?;
+    upload_all(client, store, reference, &blobs, max_uploads, reporter).await?;
+    let tag = reference.tag_or_default();
+    let (top, children) = manifests.split_last().ok_or_else(|| PushError::Other("nothing to push".into()))?;
+    for child in children {
+        put(client, repository, child.digest.as_str(), child).await?;
+    }
+    put(client, repository, tag, top).await?;
+    let mut index = store.lock_index()?;
+    index.add_sources(&reference.name(), blobs.keys())?;
+    index.save()?;
+    Ok(Pushed { digest: top.digest.clone(), size: top.bytes.len() as u64 })
+}
+
+async fn put(
+    client: &RegistryClient,
+    repository: &str,
+    target: &str,
+    manifest: &ManifestToPush,
+) -> Result<(), PushError> {
+    let reported = client.put_manifest(repository, target, &manifest.media_type, manifest.bytes.clone()).await?;
+    if let Some(reported) = reported.filter(|reported| reported != manifest.digest.as_str()) {
+        return Err(PushError::Other(format!(
+            "{} stored the manifest as {reported}, not {}: the registry changed it",
+            client.registry(),
+            manifest.digest
+        )));
+    }
+    Ok(())
+}
+
+/// Walks the image: manifests children first, and every blob with its size and kind.
+async fn collect(
+    client: &RegistryClient,
+    store: &Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    manifests: &mut Vec<ManifestToPush>,
+    blobs: &mut BTreeMap<Digest, (u64, bool)>,
+    depth: usize,
+) -> Result<(), PushError> {
+    if depth > MAX_NESTING {
+        return Err(ImageError::TooDeep(MAX_NESTING).into());
+    }
+    let digest = descriptor_digest(descriptor)?;
+    let bytes = store.read_document(&digest)?;
+    let media_type = descriptor.media_type().to_string();
+    match Document::parse(&bytes, &digest, Some(&media_type))? {
+        Document::Index(index) => {
+            for child in index.manifests() {
+                let child_digest = descriptor_digest(child)?;
+                if store.has_blob(&child_digest) {
+                    Box::pin(collect(client, store, repository, child, manifests, blobs, depth + 1)).await?;
+                } else if !client.has_manifest(repository, &child_digest).await? {
+                    let platform =
+                        child.platform().as_ref().map_or_else(|| child_digest.to_string(), super::Platform::describe);
+                    return Err(PushError::Other(format!(
+                        "the image for {platform} is not in the store (a pull fetches one platform): pull it with --platform {platform}, or push a single platform"
+                    )));
+                }
+            }
+        }
+        Document::Manifest(manifest) => {
+            blobs.insert(descriptor_digest(manifest.config())?, (manifest.config().size(), false));
+            for layer in manifest.layers() {
+                blobs.insert(descriptor_digest(layer)?, (layer.size(), true));
+            }
+        }
+    }
+    manifests.push(ManifestToPush { digest, media_type, bytes });
+    Ok(())
+}
+
+async fn upload_all(
+    client: &Arc<RegistryClient>,
+    store: &Store,
+    reference: &Reference,
+    blobs: &BTreeMap<Digest, (u64, bool)>,
+    max_uploads: usize,
+    reporter: Arc<dyn PushReporter>,
+) -> Result<(), PushError> {
+    let mut order: Vec<(&Digest, &(u64, bool))> = blobs.iter().collect();
+    order.sort_by_key(|(_, (size, _))| std::cmp::Reverse(*size));
+    for (digest, (_, is_layer)) in &order {
+        if *is_layer {
+            reporter.preparing(digest);
+        }
+    }
+    let permits = Arc::new(Semaphore::new(max_uploads.max(1)));
+    let mut tasks = JoinSet::new();
+    for (digest, (size, is_layer)) in order {
+        let job = BlobJob {
+            client: client.clone(),
+            store: store.clone(),
+            registry: reference.registry().to_string(),
+            repository: reference.repository().to_string(),
+            digest: digest.clone(),
+            size: *size,
+            is_layer: *is_layer,
+            reporter: reporter.clone(),
+        };
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await.map_err(|_| PushError::Other("upload queue closed".into()))?;
+            job.run().await
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        let outcome = result.map_err(|err| PushError::Other(format!("an upload stopped: {err}")))?;
+        if let Err(err) = outcome {
+            tasks.abort_all();
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+struct BlobJob {
+    client: Arc<RegistryClient>,
+    store: Store,
+    registry: String,
+    repository: String,
+    digest: Digest,
+    size: u64,
+    is_layer: bool,
+    reporter: Arc<dyn PushReporter>,
+}
+
+impl BlobJob {
+    async fn run(self) -> Result<(), PushError> {
+        let BlobJob { client, store, registry, repository, digest, size, is_layer, reporter } = &self;
+        if client.has_blob(repository, digest).await? {
+            if *is_layer {
+                reporter.exists(digest);
+            }
+            return Ok(());
+        }
+        for from in mount_candidates(store, registry, repository, digest)? {
+            if let Mounted::Yes = client.mount_blob(repository, digest, &from).await? {
+                if *is_layer {
+                    reporter.mounted(digest, &from);
+                }
+                return Ok(());
+            }
+        }
+        let path = store.blob_path(digest);
+        if !path.is_file() {
+            return Err(crate::store::StoreError::MissingBlob { expected: digest.clone() }.into());
+        }
+        let progress = |done: u64| {
+            if *is_layer {
+                reporter.progress(digest, done, *size);
+            }
+        };
+        client.upload_blob(repository, digest, &path, *size, &progress).await?;
+        if *is_layer {
+            reporter.pushed(digest);
+        }
+        Ok(())
+    }
+}
+
+/// Repositories of the same registry that the store knows hold the blob.
+fn mount_candidates(
+    store: &Store,
+    registry: &str,
+    repository: &str,
+    digest: &Digest,
+) -> Result<Vec<String>, PushError> {
+    let prefix = format!("{registry}/");
+    Ok(store
+        .sources_of(digest)?
+        .into_iter()
+        .filter_map(|source| source.strip_prefix(&prefix).map(str::to_string))
+        .filter(|from| from != repository)
+        .take(3)
+        .collect())
+}
