@@ -24,16 +24,20 @@ pub fn print_error(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         let _ = writeln!(err, "  caused by: {cause}");
     }
-    let hints = error.chain().filter_map(|cause| {
-        let registry_error = match cause.downcast_ref::<crate::image::pull::PullError>() {
-            Some(crate::image::pull::PullError::Registry(inner)) => inner,
-            _ => cause.downcast_ref::<crate::registry::RegistryError>()?,
-        };
-        registry_error.hint()
-    });
-    for hint in hints {
+    for hint in error.chain().filter_map(hint_of) {
         let _ = writeln!(err, "hint: {hint}");
     }
+}
+
+/// What to suggest for an error; registry errors sit inside pull and push errors.
+fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use crate::image::{pull::PullError, push::PushError};
+    use crate::registry::RegistryError;
+    let registry_error = match (cause.downcast_ref::<PullError>(), cause.downcast_ref::<PushError>()) {
+        (Some(PullError::Registry(inner)), _) | (_, Some(PushError::Registry(inner))) => inner,
+        _ => cause.downcast_ref::<RegistryError>()?,
+    };
+    registry_error.hint()
 }
 
 /// Whether the error is only that the reader of our output went away (`hoist images | head`).

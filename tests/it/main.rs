@@ -8,6 +8,7 @@ mod docs;
 mod local;
 mod peers;
 mod pull;
+mod push;
 mod registry_smoke;
 mod store_safety;
 mod support;

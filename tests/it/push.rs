@@ -1,0 +1,215 @@
+//! `push` against real `docker-registry` processes, checked with skopeo, podman and, where a
+//! Docker Engine answers, `docker pull`.
+
+use std::process::Command;
+
+use crate::auth::docker_login;
+use crate::pull::push_with_skopeo;
+use crate::support::fixtures::{self, oci_layout};
+use crate::support::registry::{Registry, Setup};
+use crate::support::{TestContext, assert_consistent, require, run};
+
+/// Blob uploads the registry has received so far (started sessions and mounts are POSTs).
+fn uploads(registry: &Registry) -> usize {
+    registry.log().lines().filter(|line| line.contains("\"POST /v2/") || line.contains("\"PATCH /v2/")).count()
+}
+
+fn registry_digest(context: &TestContext, image: &str, extra: &[&str]) -> String {
+    let raw = run(Command::new("skopeo")
+        .args(["inspect", "--raw", "--tls-verify=false"])
+        .args(extra)
+        .arg(format!("docker://{image}"))
+        .env("HOME", context.path("home")))
+    .success()
+    .stdout;
+    fixtures::sha256(raw.as_bytes())
+}
+
+#[test]
+fn push_keeps_the_digest_and_never_uploads_twice() {
+    require("skopeo");
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let reference = format!("{}/my-fancy-app:1.0.0", registry.addr());
+    context.import(&reference, &[("etc/motd", b"fancy\n"), ("bin/app", &fixtures::noise(7, 40 << 20))]);
+
+    let outcome = context.hoist(&["push", &reference]).success().stdout;
+    let lines: Vec<&str> = outcome.lines().collect();
+    assert_eq!(lines[0], format!("The push refers to repository [{}/my-fancy-app]", registry.addr()));
+    assert!(lines[1].ends_with(": Preparing") && lines[2].ends_with(": Pushed"), "{outcome}");
+    let last = lines.last().unwrap();
+    let digest = registry_digest(&context, &reference, &[]);
+    assert!(last.starts_with(&format!("1.0.0: digest: {digest} size: ")), "{outcome}");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(context.root().join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["manifests"][0]["digest"], digest.as_str(), "the registry holds the stored manifest");
+
+    // The layer (over 32 MiB) went up in chunks.
+    assert!(registry.log().matches("\"PATCH /v2/my-fancy-app/blobs/uploads/").count() >= 2, "{}", registry.log());
+    let before = uploads(&registry);
+    let again = context.hoist(&["push", &reference]).success().stdout;
+    assert!(again.contains(": Layer already exists"), "{again}");
+    assert_eq!(uploads(&registry), before, "a second push sends no blob");
+
+    let other = format!("{}/team/copy:2", registry.addr());
+    context.hoist(&["tag", &reference, &other]).success();
+    let mounted = context.hoist(&["push", &other]).success().stdout;
+    assert!(mounted.contains(": Mounted from my-fancy-app"), "{mounted}");
+    assert!(!mounted.contains(": Pushed"), "{mounted}");
+    assert_eq!(registry_digest(&context, &other, &[]), digest);
+
+    let store = TestContext::new();
+    store.hoist(&["pull", &other]).success();
+    assert_consistent(&store.root());
+}
+
+#[test]
+fn peers_pull_what_hoist_pushed() {
+    require("podman");
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let reference = format!("{}/peers/app:1", registry.addr());
+    let id = context.import(&reference, &[("etc/motd", b"from hoist\n")]);
+    context.hoist(&["push", &reference]).success();
+    let podman = |args: &[&str]| {
+        let mut command = Command::new("podman");
+        command
+            .arg("--root")
+            .arg(context.path("podman/root"))
+            .arg("--runroot")
+            .arg(context.path("podman/run"))
+            .args(["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"])
+            .args(args)
+            .env("HOME", context.path("home"));
+        run(&mut command)
+    };
+    podman(&["pull", "--tls-verify=false", &reference]).success();
+    let podman_id = podman(&["image", "inspect", "--format", "{{.ID}}", &reference]).success().stdout;
+    assert_eq!(podman_id.trim(), id.trim_start_matches("sha256:"));
+
+    let engine = Command::new("docker").arg("info").output().is_ok_and(|output| output.status.success());
+    if !engine {
+        eprintln!("skipped: no Docker Engine");
+        return;
+    }
+    // A loopback registry is one the engine may use over plain HTTP.
+    let docker_ref = format!("127.0.0.1:{}/peers/app:1", registry.port());
+    run(Command::new("docker").args(["pull", &docker_ref])).success();
+    let docker_id =
+        run(Command::new("docker").args(["image", "inspect", "--format", "{{.Id}}", &docker_ref])).success().stdout;
+    let _ = Command::new("docker").args(["rmi", "-f", &docker_ref]).output();
+    assert_eq!(docker_id.trim(), id);
+}
+
+#[test]
+fn multi_platform_images_and_copies_between_registries_keep_every_digest() {
+    let source = Registry::start(Setup::Plain);
+    let target = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+
+    // An OCI archive with two platforms, loaded whole, then pushed: the index round-trips.
+    let layout = context.path("layout");
+    let index_digest =
+        oci_layout(&layout, "multi", &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], b"multi");
+    let archive = context.path("multi.tar");
+    let mut builder = tar::Builder::new(std::fs::File::create(&archive).unwrap());
+    builder.append_dir_all(".", &layout).unwrap();
+    builder.finish().unwrap();
+    drop(builder);
+    std::fs::write(layout.join("index.json"), b"").unwrap();
+    let loaded_name = format!("{}/multi/app:1", target.addr());
+    let index: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(context.path("layout/blobs/sha256").join(index_digest.trim_start_matches("sha256:"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(index["manifests"].as_array().unwrap().len(), 2);
+    rewrite_ref_name(&archive, &loaded_name);
+    context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+    let pushed = context.hoist(&["push", &loaded_name]).success().stdout;
+    assert!(pushed.contains(&format!("1: digest: {index_digest} size: ")), "{pushed}");
+    let raw = run(Command::new("skopeo").args([
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        &format!("docker://{loaded_name}"),
+    ]))
+    .success()
+    .stdout;
+    let remote: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(remote["manifests"].as_array().unwrap().len(), 2, "every platform is pushed");
+    assert_eq!(fixtures::sha256(raw.as_bytes()), index_digest);
+
+    // Pull from one registry, push to another: the same manifest digest.
+    let original = format!("{}/source/app:3", source.addr());
+    let digest = push_with_skopeo(&context, &original, &[("linux", "amd64", None)], &["--format", "v2s2"]);
+    context.hoist(&["pull", &original]).success();
+    let copy = format!("{}/copied/app:3", target.addr());
+    context.hoist(&["tag", &original, &copy]).success();
+    let outcome = context.hoist(&["push", &copy]).success().stdout;
+    assert!(outcome.contains(&format!("3: digest: {digest} size: ")), "{outcome}");
+}
+
+/// Gives the archive's single index entry a full reference as its name.
+fn rewrite_ref_name(archive: &std::path::Path, name: &str) {
+    let mut entries = Vec::new();
+    let mut reader = tar::Archive::new(std::fs::File::open(archive).unwrap());
+    for entry in reader.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().to_path_buf();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if entry.header().entry_type().is_file() {
+            entries.push((path, bytes));
+        }
+    }
+    let mut builder = tar::Builder::new(std::fs::File::create(archive).unwrap());
+    for (path, mut bytes) in entries {
+        if path.ends_with("index.json") && !path.to_string_lossy().contains("blobs") {
+            let mut index: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] = serde_json::json!(name);
+            bytes = serde_json::to_vec(&index).unwrap();
+        }
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        builder.append_data(&mut header, &path, bytes.as_slice()).unwrap();
+    }
+    builder.finish().unwrap();
+}
+
+#[test]
+fn credentials_and_missing_images() {
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
+    let reference = format!("{}/private/app:1", registry.addr());
+    context.import(&reference, &[("a", b"a")]);
+
+    let denied = context.hoist(&["push", &reference]).failure(1);
+    assert!(denied.stderr.contains("unauthorized"), "{}", denied.stderr);
+    assert!(
+        denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
+        "{}",
+        denied.stderr
+    );
+
+    docker_login(&context, &registry.addr(), registry.username(), registry.password());
+    let outcome = context.hoist(&["push", &reference]).success().stdout;
+    assert!(outcome.contains("1: digest: sha256:"), "{outcome}");
+
+    let missing = context.hoist(&["push", &format!("{}/private/other", registry.addr())]).failure(1);
+    assert!(
+        missing.stderr.contains(&format!(
+            "An image does not exist locally with the tag: {}/private/other:latest",
+            registry.addr()
+        )),
+        "{}",
+        missing.stderr
+    );
+
+    context.hoist(&["tag", &reference, &format!("{}/private/app:2", registry.addr())]).success();
+    let all = context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]).success().stdout;
+    assert!(all.contains("1: digest: ") && all.contains("2: digest: "), "{all}");
+}
