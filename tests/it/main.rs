@@ -1,6 +1,7 @@
 //! hoist's end-to-end tests: the built binary against real stores, archives, peer tools
 //! (podman, skopeo) and real `docker-registry` processes.
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+#![allow(clippy::print_stderr, reason = "tests say on stderr what they skipped")]
 
 mod archives;
 mod auth;
