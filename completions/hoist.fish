@@ -32,6 +32,8 @@ complete -c hoist -n "__fish_hoist_needs_command" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_needs_command" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "pull" -d 'Download an image from a registry into the local store'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "push" -d 'Upload a local image to a registry'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "tags" -d 'List a remote repository\'s tags'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "catalog" -d 'List a registry\'s repositories'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "tag" -d 'Give a local image another name'
@@ -59,6 +61,20 @@ complete -c hoist -n "__fish_hoist_using_subcommand push" -s q -l quiet -d 'Only
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l platform -d 'Copy only this platform of a multi-platform image [default: every platform]' -r
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -s q -l quiet -d 'Only print the copied digest'
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
@@ -129,15 +145,17 @@ complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "pull" -d 'Download an image from a registry into the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "push" -d 'Upload a local image to a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "tags" -d 'List a remote repository\'s tags'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "catalog" -d 'List a registry\'s repositories'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "images" -d 'List local images'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push tags catalog tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "push" -d 'Upload a local image to a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "catalog" -d 'List a registry\'s repositories'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "images" -d 'List local images'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -39,6 +39,10 @@ pub enum Command {
     Pull(PullArgs),
     /// Upload a local image to a registry
     Push(PushArgs),
+    /// Copy an image from one registry to another, without the local store
+    Cp(CpArgs),
+    /// Delete an image's manifest from a registry
+    Delete(DeleteArgs),
     /// List a remote repository's tags
     Tags(TagsArgs),
     /// List a registry's repositories
@@ -83,6 +87,29 @@ pub struct PushArgs {
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG]`
     #[arg(value_name = "NAME[:TAG]")]
+    pub image: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// Copy only this platform of a multi-platform image [default: every platform]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<Platform>,
+    /// Only print the copied digest
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]`
+    #[arg(value_name = "DESTINATION")]
+    pub destination: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The image whose manifest to delete, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
+    #[arg(value_name = "NAME[:TAG|@DIGEST]")]
     pub image: String,
 }
 

@@ -1,6 +1,8 @@
 //! One module per command: resolve the arguments, call one library operation, print.
 
 mod catalog;
+mod cp;
+mod delete;
 mod images;
 mod import;
 mod inspect;
@@ -100,6 +102,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Pull(args) => pull::run(args, &context).await,
         Command::Push(args) => push::run(args, &context).await,
+        Command::Cp(args) => cp::run(args, &context).await,
+        Command::Delete(args) => delete::run(args, &context).await,
         Command::Tags(args) => tags::run(args, &context).await,
         Command::Catalog(args) => catalog::run(args, &context).await,
         Command::Tag(args) => tag::run(args, &context),

@@ -1,6 +1,7 @@
 //! Images: the content a name points at, read from the store, summarised and looked up.
 
 pub mod archive;
+pub mod copy;
 mod document;
 mod error;
 pub mod import;

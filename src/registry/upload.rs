@@ -278,3 +278,46 @@ impl RegistryClient {
         }
     }
 }
+
+impl RegistryClient {
+    /// Uploads a blob whose bytes arrive as `body` (another registry's download), in one
+    /// request: a stream cannot be sent twice, so a failure is the caller's to retry whole.
+    pub async fn upload_stream(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        size: u64,
+        body: Body,
+    ) -> Result<(), RegistryError> {
+        let scope = push_scope(repository);
+        let response =
+            self.request(Method::POST, &format!("v2/{repository}/blobs/uploads/"), &scope, HeaderMap::new()).await?;
+        if response.status() != StatusCode::ACCEPTED {
+            return Err(self.failure(response, "POST").await);
+        }
+        let session = self.session(&response)?;
+        let once = std::sync::Mutex::new(Some(body));
+        let make = move || {
+            once.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take().ok_or_else(|| RegistryError::Protocol {
+                registry: self.registry().into(),
+                reason: "the upload was interrupted and a streamed body cannot be sent again".into(),
+            })
+        };
+        self.finish_upload(session.location, digest, &scope, Some((make, size))).await
+    }
+
+    /// Deletes a manifest by digest; a registry that does not allow deletes says so.
+    pub async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), RegistryError> {
+        let path = format!("v2/{repository}/manifests/{digest}");
+        let scope = format!("repository:{repository}:delete");
+        let response = self.request(Method::DELETE, &path, &scope, HeaderMap::new()).await?;
+        match response.status() {
+            StatusCode::ACCEPTED | StatusCode::OK | StatusCode::NO_CONTENT => Ok(()),
+            StatusCode::METHOD_NOT_ALLOWED => Err(RegistryError::Protocol {
+                registry: self.registry().into(),
+                reason: "the registry does not allow deletes (for distribution: storage.delete.enabled)".into(),
+            }),
+            _ => Err(self.failure(response, "DELETE").await),
+        }
+    }
+}

@@ -11,5 +11,6 @@ mod peers;
 mod pull;
 mod push;
 mod registry_smoke;
+mod remote;
 mod store_safety;
 mod support;

@@ -1,0 +1,157 @@
+//! `cp`: registry → registry without the local store. Blobs stream from source to destination
+//! (or are mounted when both are repositories of one registry); manifests go over byte for
+//! byte, so every digest stays. All platforms of an index by default, or one.
+
+use std::sync::Arc;
+
+use oci_spec::image::ImageManifest;
+
+use super::push::{PushError, PushReporter, Pushed};
+use super::{Document, Platform, descriptor_digest};
+use crate::digest::Digest;
+use crate::reference::Reference;
+use crate::registry::upload::Mounted;
+use crate::registry::{FetchedManifest, RegistryClient, RegistryError};
+
+/// How often one blob's copy is tried again from the start.
+const BLOB_ATTEMPTS: u32 = 3;
+
+pub struct Endpoint<'a> {
+    pub client: &'a Arc<RegistryClient>,
+    pub reference: &'a Reference,
+}
+
+pub async fn copy(
+    source: Endpoint<'_>,
+    destination: Endpoint<'_>,
+    platform: Option<&Platform>,
+    reporter: Arc<dyn PushReporter>,
+) -> Result<Pushed, PushError> {
+    let target =
+        source.reference.digest().map_or_else(|| source.reference.tag_or_default().to_string(), ToString::to_string);
+    let top = source.client.get_manifest(source.reference.repository(), &target).await?;
+    if let Some(expected) = source.reference.digest().filter(|expected| *expected != &top.digest) {
+        return Err(RegistryError::DigestMismatch {
+            registry: source.client.registry().into(),
+            what: "the manifest".into(),
+            expected: expected.clone(),
+            actual: top.digest.clone(),
+        }
+        .into());
+    }
+    let mut manifests: Vec<FetchedManifest> = Vec::new();
+    let top = match Document::parse(&top.bytes, &top.digest, Some(&top.media_type))? {
+        Document::Manifest(manifest) => {
+            copy_blobs(&source, &destination, &manifest, &*reporter).await?;
+            top
+        }
+        Document::Index(index) => {
+            let chosen: Vec<_> = match platform {
+                Some(platform) => index
+                    .manifests()
+                    .iter()
+                    .filter(|entry| entry.platform().as_ref().is_some_and(|p| platform.matches(p)))
+                    .take(1)
+                    .collect(),
+                None => index.manifests().iter().collect(),
+            };
+            if chosen.is_empty() {
+                let available = super::available_platforms(index.manifests());
+                return Err(super::ImageError::NoMatchingPlatform {
+                    wanted: platform.map(ToString::to_string).unwrap_or_default(),
+                    digest: top.digest,
+                    available,
+                }
+                .into());
+            }
+            for entry in &chosen {
+                let digest = descriptor_digest(entry)?;
+                let child = source.client.get_manifest(source.reference.repository(), digest.as_ref()).await?;
+                if child.digest != digest {
+                    return Err(RegistryError::DigestMismatch {
+                        registry: source.client.registry().into(),
+                        what: "a platform's manifest".into(),
+                        expected: digest,
+                        actual: child.digest,
+                    }
+                    .into());
+                }
+                let Document::Manifest(manifest) =
+                    Document::parse(&child.bytes, &child.digest, Some(&child.media_type))?
+                else {
+                    return Err(PushError::Other(format!("{digest} is an index inside an index")));
+                };
+                copy_blobs(&source, &destination, &manifest, &*reporter).await?;
+                manifests.push(child);
+            }
+            // With one platform chosen, that platform's manifest is the copy.
+            if platform.is_some() { manifests.pop().unwrap_or(top) } else { top }
+        }
+    };
+    let repository = destination.reference.repository();
+    for child in &manifests {
+        if child.digest != top.digest {
+            destination
+                .client
+                .put_manifest(repository, child.digest.as_ref(), &child.media_type, child.bytes.clone())
+                .await?;
+        }
+    }
+    let tag = destination.reference.tag_or_default();
+    destination.client.put_manifest(repository, tag, &top.media_type, top.bytes.clone()).await?;
+    Ok(Pushed { digest: top.digest, size: top.bytes.len() as u64 })
+}
+
+async fn copy_blobs(
+    source: &Endpoint<'_>,
+    destination: &Endpoint<'_>,
+    manifest: &ImageManifest,
+    reporter: &dyn PushReporter,
+) -> Result<(), PushError> {
+    let same_registry = source.client.registry() == destination.client.registry();
+    for (position, blob) in std::iter::once(manifest.config()).chain(manifest.layers()).enumerate() {
+        let digest = descriptor_digest(blob)?;
+        let is_layer = position > 0;
+        let repository = destination.reference.repository();
+        if destination.client.has_blob(repository, &digest).await? {
+            if is_layer {
+                reporter.exists(&digest);
+            }
+            continue;
+        }
+        if same_registry
+            && let Mounted::Yes =
+                destination.client.mount_blob(repository, &digest, source.reference.repository()).await?
+        {
+            if is_layer {
+                reporter.mounted(&digest, source.reference.repository());
+            }
+            continue;
+        }
+        stream_blob(source, destination, &digest, blob.size()).await?;
+        if is_layer {
+            reporter.pushed(&digest);
+        }
+    }
+    Ok(())
+}
+
+/// Streams one blob from source to destination; the destination checks the digest.
+async fn stream_blob(
+    source: &Endpoint<'_>,
+    destination: &Endpoint<'_>,
+    digest: &Digest,
+    size: u64,
+) -> Result<(), PushError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let response = source.client.get_blob(source.reference.repository(), digest, 0).await?;
+        let body = reqwest::Body::wrap_stream(response.bytes_stream());
+        match destination.client.upload_stream(destination.reference.repository(), digest, size, body).await {
+            Ok(()) => return Ok(()),
+            Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) if attempt < BLOB_ATTEMPTS => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
