@@ -40,6 +40,12 @@ _hoist() {
             hoist,load)
                 cmd="hoist__subcmd__load"
                 ;;
+            hoist,login)
+                cmd="hoist__subcmd__login"
+                ;;
+            hoist,logout)
+                cmd="hoist__subcmd__logout"
+                ;;
             hoist,pull)
                 cmd="hoist__subcmd__pull"
                 ;;
@@ -85,6 +91,12 @@ _hoist() {
             hoist__subcmd__help,load)
                 cmd="hoist__subcmd__help__subcmd__load"
                 ;;
+            hoist__subcmd__help,login)
+                cmd="hoist__subcmd__help__subcmd__login"
+                ;;
+            hoist__subcmd__help,logout)
+                cmd="hoist__subcmd__help__subcmd__logout"
+                ;;
             hoist__subcmd__help,pull)
                 cmd="hoist__subcmd__help__subcmd__pull"
                 ;;
@@ -110,7 +122,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version pull push cp delete tags catalog tag images rm rmi inspect save load import help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,7 +230,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="pull push cp delete tags catalog tag images rm inspect save load import help"
+            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +342,34 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -524,6 +564,74 @@ _hoist() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__login)
+            opts="-u -p -h -V --username --password --password-stdin --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__logout)
+            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -30,6 +30,8 @@ complete -c hoist -n "__fish_hoist_needs_command" -l insecure-registry -d 'A reg
 complete -c hoist -n "__fish_hoist_needs_command" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_needs_command" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_needs_command" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "logout" -d 'Forget the credentials stored for a registry'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "pull" -d 'Download an image from a registry into the local store'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "push" -d 'Upload a local image to a registry'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
@@ -45,6 +47,21 @@ complete -c hoist -n "__fish_hoist_needs_command" -f -a "save" -d 'Write images 
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand login" -s u -l username -d 'User name' -r
+complete -c hoist -n "__fish_hoist_using_subcommand login" -s p -l password -d 'Password (insecure: use --password-stdin)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand login" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand login" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand login" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand login" -l password-stdin -d 'Read the password (or token) from standard input'
+complete -c hoist -n "__fish_hoist_using_subcommand login" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand login" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand login" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l platform -d 'The platform to pull from a multi-platform image [default: the host\'s]' -r
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
@@ -145,17 +162,19 @@ complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "pull" -d 'Download an image from a registry into the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "push" -d 'Upload a local image to a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tags" -d 'List a remote repository\'s tags'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "catalog" -d 'List a registry\'s repositories'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "images" -d 'List local images'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "logout" -d 'Forget the credentials stored for a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "push" -d 'Upload a local image to a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "catalog" -d 'List a registry\'s repositories'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "tag" -d 'Give a local image another name'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "images" -d 'List local images'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "save" -d 'Write images to a `docker save` archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -35,6 +35,10 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Log in to a registry: check the credentials, then keep them in the OS keyring
+    Login(LoginArgs),
+    /// Forget the credentials stored for a registry
+    Logout(LogoutArgs),
     /// Download an image from a registry into the local store
     Pull(PullArgs),
     /// Upload a local image to a registry
@@ -62,6 +66,29 @@ pub enum Command {
     Load(LoadArgs),
     /// Make a one-layer image from a root-filesystem tarball
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// User name
+    #[arg(short, long)]
+    pub username: Option<String>,
+    /// Password (insecure: use --password-stdin)
+    #[arg(short, long, conflicts_with = "password_stdin")]
+    pub password: Option<String>,
+    /// Read the password (or token) from standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The registry [default: Docker Hub]
+    #[arg(value_name = "SERVER")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The registry [default: Docker Hub]
+    #[arg(value_name = "SERVER")]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Args)]

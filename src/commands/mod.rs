@@ -7,6 +7,7 @@ mod images;
 mod import;
 mod inspect;
 mod load;
+mod login;
 mod pull;
 mod push;
 mod rm;
@@ -78,7 +79,8 @@ impl Context {
 
     /// A client for `registry` (as references name it), with whatever credentials are stored.
     fn client(&self, registry: &str) -> anyhow::Result<Arc<RegistryClient>> {
-        let credentials = credentials::lookup(registry, &|warning| output::status(&format!("WARNING: {warning}")));
+        let warn = |warning: &str| output::status(&format!("WARNING: {warning}"));
+        let credentials = credentials::lookup(registry, &self.config_dir, &warn);
         let api_host = if registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { registry };
         Ok(Arc::new(RegistryClient::new(self.transport()?, registry, api_host, credentials)))
     }
@@ -100,6 +102,8 @@ impl Context {
 pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let context = Context::new(cli.global)?;
     match cli.command {
+        Command::Login(args) => login::run(args, &context).await,
+        Command::Logout(args) => login::logout(args, &context),
         Command::Pull(args) => pull::run(args, &context).await,
         Command::Push(args) => push::run(args, &context).await,
         Command::Cp(args) => cp::run(args, &context).await,

@@ -1,12 +1,16 @@
-//! Docker's `config.json`: the `auths` entries `docker login` writes (base64 `user:password`
-//! in `auth`, or an `identitytoken`).
+//! Docker's `config.json` (`$DOCKER_CONFIG` or `~/.docker`): `credHelpers`, then `credsStore`
+//! (a `docker-credential-NAME get`, the server on its stdin, as the helper protocol says),
+//! then `auths` (base64 `user:password` in `auth`, or an `identitytoken`).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use serde::Deserialize;
 
+use super::file::AuthEntry;
 use super::{Credentials, Secret, key_host};
 
 #[derive(Default, Deserialize)]
@@ -14,25 +18,28 @@ use super::{Credentials, Secret, key_host};
 struct ConfigFile {
     #[serde(default)]
     auths: HashMap<String, AuthEntry>,
+    #[serde(default)]
+    cred_helpers: HashMap<String, String>,
+    creds_store: Option<String>,
 }
 
-#[derive(Default, Deserialize)]
-struct AuthEntry {
-    auth: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-    identitytoken: Option<String>,
+/// What a credential helper prints for `get`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperAnswer {
+    username: String,
+    secret: String,
 }
 
-pub(super) fn config_path() -> Option<PathBuf> {
+fn config_path() -> Option<PathBuf> {
     match std::env::var_os("DOCKER_CONFIG") {
         Some(folder) => Some(PathBuf::from(folder).join("config.json")),
         None => dirs::home_dir().map(|home| home.join(".docker/config.json")),
     }
 }
 
-/// Credentials for `host` (already normalised with `key_host`) from `config.json`'s `auths`.
-pub(super) fn lookup(host: &str) -> Result<Option<Credentials>, String> {
+/// Credentials for `host` (normalised with `key_host`) and the key Docker stores them under.
+pub(super) fn lookup(host: &str, key: &str) -> Result<Option<Credentials>, String> {
     let Some(path) = config_path() else { return Ok(None) };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -41,13 +48,47 @@ pub(super) fn lookup(host: &str) -> Result<Option<Credentials>, String> {
     };
     let config: ConfigFile =
         serde_json::from_str(&text).map_err(|err| format!("{} is not valid JSON: {err}", path.display()))?;
-    let Some(entry) = config.auths.iter().find(|(key, _)| key_host(key) == host).map(|(_, entry)| entry) else {
+    let helper = config.cred_helpers.iter().find(|(server, _)| key_host(server) == host).map(|(_, helper)| helper);
+    if let Some(helper) = helper.or(config.creds_store.as_ref()) {
+        return run_helper(helper, key);
+    }
+    let Some(entry) = config.auths.iter().find(|(server, _)| key_host(server) == host).map(|(_, entry)| entry) else {
         return Ok(None);
     };
     decode(entry).map_err(|reason| format!("{}: the entry for {host} {reason}", path.display()))
 }
 
-fn decode(entry: &AuthEntry) -> Result<Option<Credentials>, String> {
+/// Runs `docker-credential-NAME get`: the server goes on stdin, never in the arguments.
+fn run_helper(name: &str, key: &str) -> Result<Option<Credentials>, String> {
+    let program = format!("docker-credential-{name}");
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot run the credential helper {program}: {err}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(key.as_bytes());
+    }
+    let output = child.wait_with_output().map_err(|err| format!("the credential helper {program} failed: {err}"))?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stdout);
+        if message.contains("credentials not found") {
+            return Ok(None);
+        }
+        return Err(format!("the credential helper {program} failed: {}", message.trim()));
+    }
+    let answer: HelperAnswer = serde_json::from_slice(&output.stdout)
+        .map_err(|_| format!("the credential helper {program} answered something that is not its JSON"))?;
+    // The protocol's way to hand over an identity token.
+    if answer.username == "<token>" {
+        return Ok(Some(Credentials::IdentityToken { username: String::new(), token: Secret::new(answer.secret) }));
+    }
+    Ok(Some(Credentials::Password { username: answer.username, password: Secret::new(answer.secret) }))
+}
+
+pub(super) fn decode(entry: &AuthEntry) -> Result<Option<Credentials>, String> {
     let (username, password) = match (&entry.auth, &entry.username, &entry.password) {
         (Some(auth), _, _) if !auth.is_empty() => {
             let bytes = base64::engine::general_purpose::STANDARD
@@ -59,6 +100,7 @@ fn decode(entry: &AuthEntry) -> Result<Option<Credentials>, String> {
             (username.to_string(), password.to_string())
         }
         (_, Some(username), Some(password)) => (username.clone(), password.clone()),
+        (_, Some(username), None) => (username.clone(), String::new()),
         _ => (String::new(), String::new()),
     };
     if let Some(token) = entry.identitytoken.as_ref().filter(|token| !token.is_empty()) {

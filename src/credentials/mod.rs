@@ -1,8 +1,11 @@
 //! Credentials for registries: one lookup interface for every registry operation, which knows
 //! where credentials live so that the pull and push code does not (SPEC §2, credentials).
-//! Sources, in order: Docker's `config.json` (`$DOCKER_CONFIG` or `~/.docker`) `auths`.
+//! Sources, in order (SPEC §2): the OS keyring; `<config>/auth.json`; Docker's `config.json`
+//! (`credHelpers`, `credsStore`, `auths`); podman's `auth.json`.
 
 mod docker;
+pub mod file;
+pub mod keyring;
 mod secret;
 
 pub use secret::Secret;
@@ -45,14 +48,32 @@ pub fn key_host(key: &str) -> String {
 }
 
 /// Finds credentials for `registry` (as in a reference: `localhost:5000`, `docker.io`).
-/// Problems with a source (an unreadable file) are warnings: the operation goes on anonymously.
-pub fn lookup(registry: &str, warn: &dyn Fn(&str)) -> Option<Credentials> {
-    let wanted = key_host(&credential_key(registry));
-    match docker::lookup(&wanted) {
-        Ok(found) => found,
-        Err(message) => {
-            warn(&message);
-            None
+/// Problems with a source (an unreadable file, a failing helper) are warnings: the operation
+/// goes on with the next source, or anonymously.
+pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str)) -> Option<Credentials> {
+    let key = credential_key(registry);
+    let host = key_host(&key);
+    if let Some(found) = keyring::get(&key) {
+        return Some(found);
+    }
+    let sources: [&dyn Fn() -> Result<Option<Credentials>, String>; 3] =
+        [&|| file::lookup(&file::path(config_dir), &host), &|| docker::lookup(&host, &key), &|| {
+            podman_path().map_or(Ok(None), |path| file::lookup(&path, &host))
+        }];
+    for source in sources {
+        match source() {
+            Ok(Some(found)) => return Some(found),
+            Ok(None) => {}
+            Err(message) => warn(&message),
         }
     }
+    None
+}
+
+/// podman's `auth.json`: `$REGISTRY_AUTH_FILE`, else `$XDG_RUNTIME_DIR/containers/auth.json`.
+fn podman_path() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("REGISTRY_AUTH_FILE") {
+        return Some(path.into());
+    }
+    std::env::var_os("XDG_RUNTIME_DIR").map(|dir| std::path::PathBuf::from(dir).join("containers/auth.json"))
 }

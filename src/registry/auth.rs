@@ -72,6 +72,7 @@ struct TokenResponse {
     token: Option<String>,
     access_token: Option<String>,
     expires_in: Option<u64>,
+    refresh_token: Option<String>,
 }
 
 struct CachedToken {
@@ -200,6 +201,60 @@ pub async fn fetch_token(
     let secret = Secret::new(token);
     cache.put(scope, secret.clone(), parsed.expires_in.unwrap_or(DEFAULT_LIFETIME));
     Ok(secret)
+}
+
+/// `docker login` against a token server: asks for a token with the password and an offline
+/// (refresh) token, which is returned when the server issues one.
+pub async fn login_token(
+    transport: &super::Transport,
+    registry: &str,
+    realm: &str,
+    service: Option<&str>,
+    credentials: &Credentials,
+) -> Result<Option<Secret>, RegistryError> {
+    let mut url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Protocol {
+        registry: registry.into(),
+        reason: format!("token realm {realm:?} is not a URL"),
+    })?;
+    if let Some(reason) = super::safe_url::refuse_reason(registry, &url) {
+        return Err(RegistryError::UnsafeUrl { registry: registry.into(), url: realm.into(), reason });
+    }
+    {
+        let mut query = url.query_pairs_mut();
+        if let Some(service) = service {
+            query.append_pair("service", service);
+        }
+        query.append_pair("account", credentials.username());
+        query.append_pair("client_id", "hoist");
+        query.append_pair("offline_token", "true");
+    }
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_string(),
+    };
+    let client = transport.client(&host)?;
+    let authorization = basic(credentials).transpose()?;
+    let make = || {
+        let request = client.get(url.clone());
+        Ok(match &authorization {
+            Some(value) => request.header(reqwest::header::AUTHORIZATION, value.clone()),
+            None => request,
+        })
+    };
+    let response = transport.send(&host, make).await?;
+    let status = response.status();
+    let body = super::client::read_limited(response, MAX_TOKEN_RESPONSE, registry, "the token response").await?;
+    if !status.is_success() {
+        return Err(RegistryError::Unauthorized {
+            registry: registry.into(),
+            message: super::client::error_message(&body, status),
+        });
+    }
+    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
+        registry: registry.into(),
+        reason: format!("bad token response: {err}"),
+    })?;
+    Ok(parsed.refresh_token.filter(|token| !token.is_empty()).map(Secret::new))
 }
 
 fn form_body(pairs: &[(&str, String)]) -> String {

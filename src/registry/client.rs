@@ -234,6 +234,33 @@ impl RegistryClient {
         Err(RegistryError::Unauthorized { registry: self.registry.clone(), message: "authentication required".into() })
     }
 
+    /// Checks this client's credentials the way the registry asks: Basic directly, Bearer with
+    /// a token request. Returns the identity (refresh) token a token server issued, if any.
+    pub async fn verify_credentials(&self) -> Result<Option<crate::credentials::Secret>, RegistryError> {
+        let base = self.base().await?.clone();
+        let Some(credentials) = &self.credentials else { return Ok(None) };
+        match self.current_challenge() {
+            None => Ok(None),
+            Some(Challenge::Bearer { realm, service, .. }) => {
+                auth::login_token(&self.transport, &self.registry, &realm, service.as_deref(), credentials).await
+            }
+            Some(Challenge::Basic) => {
+                let authorization = auth::basic(credentials).transpose()?;
+                let url = join(&base, "v2/")?;
+                let client = self.transport.client(&self.host)?;
+                let make = || {
+                    let request = client.get(url.clone());
+                    Ok(match &authorization {
+                        Some(value) => request.header(AUTHORIZATION, value.clone()),
+                        None => request,
+                    })
+                };
+                let response = self.transport.send(&self.host, make).await?;
+                if response.status().is_success() { Ok(None) } else { Err(self.unauthorized(response).await) }
+            }
+        }
+    }
+
     async fn unauthorized(&self, response: Response) -> RegistryError {
         let status = response.status();
         let body = read_limited(response, 64 * 1024, &self.registry, "an error").await.unwrap_or_default();

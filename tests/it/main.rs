@@ -6,6 +6,7 @@
 mod archives;
 mod auth;
 mod docs;
+mod harness;
 mod local;
 mod peers;
 mod pull;

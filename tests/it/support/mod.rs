@@ -1,7 +1,9 @@
 //! Test support: an isolated environment per test, the built binary, fixtures and checks.
 
+pub mod fault_proxy;
 pub mod fixtures;
 pub mod registry;
+pub mod token;
 
 use std::collections::HashSet;
 use std::fs;

@@ -8,6 +8,10 @@
 //!   `ca.crt`, for skopeo's and podman's `--cert-dir`), and Basic auth for [`Registry::username`]
 //!   with a random [`Registry::password`], kept in an htpasswd file as bcrypt, the only hash the
 //!   registry reads.
+//! - [`Setup::Token`]: plain HTTP and Docker Hub's token auth: a 401 challenge names the realm
+//!   of a [`TokenServer`] in the test process ([`Registry::token_server`]), which grants
+//!   anonymous pulls of `public/*` and everything to [`Registry::username`] with a random
+//!   [`Registry::password`] (see [`super::token`]).
 //!
 //! It is ready when `GET /v2/` answers (a raw HTTP/1.1 request on a `TcpStream`; over TLS,
 //! `curl --cacert`, which also proves the chain and SANs before a test relies on them) and its
@@ -16,7 +20,8 @@
 //! combined-format access line per request (`"GET /v2/ HTTP/1.1" 200`), written as the handler
 //! returns (so before a small response reaches the client, but a client may read the end of a
 //! large blob first). The harness's own requests (the readiness probe, [`Registry::get`]) carry
-//! [`USER_AGENT`], so tests counting requests can leave them out.
+//! [`USER_AGENT`], so tests counting requests can leave them out; [`Registry::get`] on a token
+//! registry mints its token in process, so the token server records none of them.
 
 use std::fs;
 use std::hash::{BuildHasher as _, RandomState};
@@ -31,6 +36,8 @@ use rcgen::{
 };
 use tempfile::TempDir;
 
+use super::token::{ISSUER, SERVICE, TokenServer};
+
 const USERNAME: &str = "testuser";
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 const PORT_ATTEMPTS: usize = 5;
@@ -41,6 +48,7 @@ pub const USER_AGENT: &str = "hoist-test-harness";
 pub enum Setup {
     Plain,
     BasicTls,
+    Token,
 }
 
 /// A running `docker-registry`; dropping it kills the process and removes its files.
@@ -48,13 +56,14 @@ pub struct Registry {
     child: Child,
     port: u16,
     tls: Option<Tls>,
+    password: Option<String>,
+    token: Option<TokenServer>,
     storage: PathBuf,
     temp: TempDir,
 }
 
 struct Tls {
     ca_pem: PathBuf,
-    password: String,
 }
 
 /// A response to [`Registry::get`].
@@ -79,12 +88,16 @@ impl Registry {
             super::require("curl");
             make_tls_files(temp.path())
         });
+        // RandomState is seeded from the OS: random enough for a test password, no extra crate.
+        let password = (setup != Setup::Plain)
+            .then(|| format!("{:016x}{:016x}", RandomState::new().hash_one(1), RandomState::new().hash_one(2)));
+        let (auth, token) = make_auth(setup, temp.path(), password.as_deref());
         let config_path = temp.path().join("config.yml");
         let log_path = temp.path().join("registry.log");
         for attempt in 1..=PORT_ATTEMPTS {
             // The OS picks a free port; losing it to another process after the drop is PortTaken.
             let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("pick a free port").port();
-            fs::write(&config_path, config(temp.path(), port, tls.is_some())).expect("write registry config");
+            fs::write(&config_path, config(temp.path(), port, tls.is_some(), &auth)).expect("write registry config");
             let log = fs::File::create(&log_path).expect("create registry log");
             let mut command = Command::new("docker-registry");
             command.arg("serve").arg(&config_path).stdin(Stdio::null());
@@ -96,7 +109,7 @@ impl Registry {
             let mut child = command.spawn().expect("spawn docker-registry");
             let start = wait_until_ready(&mut child, port, &log_path, tls.as_ref());
             if let Start::Ready = start {
-                return Registry { child, port, tls, storage: temp.path().join("storage"), temp };
+                return Registry { child, port, tls, password, token, storage: temp.path().join("storage"), temp };
             }
             let _ = child.kill();
             let _ = child.wait();
@@ -149,30 +162,46 @@ impl Registry {
         self.tls().ca_pem.parent().expect("ca.crt has a folder")
     }
 
+    /// The test user (`Setup::BasicTls` and `Setup::Token`).
     #[track_caller]
     pub fn username(&self) -> &str {
-        self.tls();
+        self.password();
         USERNAME
     }
 
     #[track_caller]
     pub fn password(&self) -> &str {
-        &self.tls().password
+        self.password.as_deref().expect("only Setup::BasicTls and Setup::Token registries have a user")
     }
 
-    /// GETs `path` (`/v2/_catalog`); over TLS with the CA and the test user's credentials.
+    /// The token server whose realm the registry names (`Setup::Token`).
+    #[track_caller]
+    pub fn token_server(&self) -> &TokenServer {
+        self.token.as_ref().expect("only a Setup::Token registry has a token server")
+    }
+
+    /// GETs `path` (`/v2/_catalog`): over TLS with the CA and the test user's credentials; on a
+    /// token registry, after a 401, again with a token for the test user and the challenge's scope.
     #[track_caller]
     pub fn get(&self, path: &str) -> Response {
-        match &self.tls {
-            None => http_get(&self.addr(), path).unwrap_or_else(|error| panic!("GET {path}: {error}")),
-            Some(tls) => curl_get(&format!("{}{path}", self.url()), &tls.ca_pem, Some((USERNAME, &tls.password)))
-                .unwrap_or_else(|error| panic!("GET {path}: {error}")),
-        }
+        let response = match (&self.tls, &self.token) {
+            (Some(tls), _) => {
+                curl_get(&format!("{}{path}", self.url()), &tls.ca_pem, Some((USERNAME, self.password())))
+            }
+            (None, None) => http_get(&self.addr(), path, None).map(|(response, _)| response),
+            (None, Some(token)) => http_get(&self.addr(), path, None).and_then(|(response, challenge)| {
+                let Some(challenge) = challenge.filter(|_| response.status == 401) else { return Ok(response) };
+                let scope = challenge.split("scope=\"").nth(1).and_then(|rest| rest.split('"').next());
+                let token = token.token(Some(USERNAME), scope.as_slice());
+                http_get(&self.addr(), path, Some(&token)).map(|(response, _)| response)
+            }),
+        };
+        response.unwrap_or_else(|error| panic!("GET {path}: {error}"))
     }
 
     #[track_caller]
     fn tls(&self) -> &Tls {
-        self.tls.as_ref().expect("only a Setup::BasicTls registry has TLS and credentials")
+        self.tls.as_ref().expect("only a Setup::BasicTls registry has TLS")
     }
 
     fn stop(&mut self) {
@@ -201,7 +230,7 @@ fn wait_until_ready(child: &mut Child, port: u16, log_path: &Path, tls: Option<&
         }
         if read_log(log_path).contains("listening on") {
             let answer = match tls {
-                None => http_get(&format!("127.0.0.1:{port}"), "/v2/").map(drop),
+                None => http_get(&format!("127.0.0.1:{port}"), "/v2/", None).map(drop),
                 Some(tls) => curl_get(&format!("https://127.0.0.1:{port}/v2/"), &tls.ca_pem, None).map(drop),
             };
             match answer {
@@ -220,7 +249,8 @@ fn read_log(path: &Path) -> String {
     String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned()
 }
 
-fn config(dir: &Path, port: u16, tls: bool) -> String {
+/// The registry's config; `auth` is its `auth:` section, if any.
+fn config(dir: &Path, port: u16, tls: bool, auth: &str) -> String {
     let mut config = format!(
         "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n\
          storage:\n  filesystem:\n    rootdirectory: {storage:?}\n  delete:\n    enabled: true\n\
@@ -228,17 +258,39 @@ fn config(dir: &Path, port: u16, tls: bool) -> String {
         storage = dir.join("storage"),
     );
     if tls {
-        config += &format!(
-            "  tls:\n    certificate: {:?}\n    key: {:?}\nauth:\n  htpasswd:\n    realm: hoist-test\n    path: {:?}\n",
-            dir.join("server.crt"),
-            dir.join("server.key"),
-            dir.join("htpasswd"),
-        );
+        config +=
+            &format!("  tls:\n    certificate: {:?}\n    key: {:?}\n", dir.join("server.crt"), dir.join("server.key"));
     }
-    config
+    config + auth
 }
 
-/// Writes `ca/ca.crt`, `server.crt`, `server.key` and `htpasswd` into `dir`.
+/// The config's `auth:` section for `setup` (empty without auth), with its files in `dir`: an
+/// htpasswd file for Basic auth; for token auth, the token server's certificate, and the server.
+fn make_auth(setup: Setup, dir: &Path, password: Option<&str>) -> (String, Option<TokenServer>) {
+    match (setup, password) {
+        (Setup::BasicTls, Some(password)) => {
+            // Cost 4, the lowest: the registry checks the hash on every request.
+            let hash = bcrypt::hash(password, 4).expect("bcrypt the password");
+            let htpasswd = dir.join("htpasswd");
+            fs::write(&htpasswd, format!("{USERNAME}:{hash}\n")).expect("write htpasswd");
+            (format!("auth:\n  htpasswd:\n    realm: hoist-test\n    path: {htpasswd:?}\n"), None)
+        }
+        (Setup::Token, Some(password)) => {
+            let token = TokenServer::start(&[(USERNAME, password)]);
+            let bundle = dir.join("token.crt");
+            fs::write(&bundle, token.certificate_pem()).expect("write the token certificate");
+            let realm = token.realm();
+            let auth = format!(
+                "auth:\n  token:\n    realm: {realm:?}\n    service: {SERVICE}\n    issuer: {ISSUER}\n    \
+                 rootcertbundle: {bundle:?}\n"
+            );
+            (auth, Some(token))
+        }
+        _ => (String::new(), None),
+    }
+}
+
+/// Writes `ca/ca.crt`, `server.crt` and `server.key` into `dir`.
 fn make_tls_files(dir: &Path) -> Tls {
     let mut ca = CertificateParams::new(Vec::new()).expect("CA parameters");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -260,28 +312,32 @@ fn make_tls_files(dir: &Path) -> Tls {
     fs::write(&ca_pem, ca_cert.pem()).expect("write ca.crt");
     fs::write(dir.join("server.crt"), server_cert.pem()).expect("write server.crt");
     fs::write(dir.join("server.key"), server_key.serialize_pem()).expect("write server.key");
-
-    // RandomState is seeded from the OS: random enough for a test password, no extra crate.
-    let password = format!("{:016x}{:016x}", RandomState::new().hash_one(1), RandomState::new().hash_one(2));
-    // Cost 4, the lowest: the registry checks the hash on every request.
-    let hash = bcrypt::hash(&password, 4).expect("bcrypt the password");
-    fs::write(dir.join("htpasswd"), format!("{USERNAME}:{hash}\n")).expect("write htpasswd");
-    Tls { ca_pem, password }
+    Tls { ca_pem }
 }
 
-/// One HTTP/1.1 GET on a fresh connection (`Connection: close`), chunked bodies decoded.
-fn http_get(addr: &str, path: &str) -> Result<Response, String> {
+/// One HTTP/1.1 GET on a fresh connection (`Connection: close`), with a bearer `token` if given,
+/// chunked bodies decoded; also returns the `WWW-Authenticate` header, if any.
+fn http_get(addr: &str, path: &str, token: Option<&str>) -> Result<(Response, Option<String>), String> {
     let exchange = || -> std::io::Result<Vec<u8>> {
         let mut stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\nConnection: close\r\n\r\n")?;
+        let authorization = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\n{authorization}Connection: close\r\n\r\n"
+        )?;
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw)?;
         Ok(raw)
     };
     let raw = exchange().map_err(|error| error.to_string())?;
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no end of headers in the response")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let raw_head = String::from_utf8_lossy(&raw[..split]);
+    let challenge = raw_head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("www-authenticate").then(|| value.trim().to_string())
+    });
+    let head = raw_head.to_ascii_lowercase();
     let status =
         head.split(' ').nth(1).and_then(|code| code.parse().ok()).ok_or_else(|| format!("bad status line: {head}"))?;
     let mut body = &raw[split + 4..];
@@ -297,7 +353,7 @@ fn http_get(addr: &str, path: &str) -> Result<Response, String> {
         }
         body = &decoded;
     }
-    Ok(Response { status, body: String::from_utf8_lossy(body).into_owned() })
+    Ok((Response { status, body: String::from_utf8_lossy(body).into_owned() }, challenge))
 }
 
 /// A GET through `curl --cacert`, with Basic credentials when given.

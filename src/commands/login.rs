@@ -1,0 +1,124 @@
+//! `hoist login` and `hoist logout`: credentials are checked against the registry before
+//! anything is stored, then kept in the OS keyring (or, where none answers, in
+//! `<config>/auth.json`, mode 0600, with a warning). Secrets never reach output or logs.
+
+use std::io::{IsTerminal, Read};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+
+use super::Context;
+use crate::cli::{LoginArgs, LogoutArgs};
+use crate::credentials::{self, Credentials, DOCKER_HUB_KEY, Secret, file, keyring};
+use crate::output;
+use crate::reference::{DOCKER_HUB, DOCKER_HUB_API_HOST};
+use crate::registry::RegistryClient;
+
+/// A registry as `login` names it: where its API is, and the key its credentials live under.
+struct Server {
+    registry: String,
+    key: String,
+}
+
+impl Server {
+    /// Normalises SERVER the way docker does: `https://host:port/` and `host:port` are one
+    /// registry; `docker.io`, `index.docker.io` and Docker Hub's v1 URL are Docker Hub.
+    fn parse(server: Option<&str>) -> anyhow::Result<Server> {
+        let host = credentials::key_host(server.unwrap_or(DOCKER_HUB_KEY));
+        if host == "index.docker.io" {
+            return Ok(Server { registry: DOCKER_HUB.into(), key: DOCKER_HUB_KEY.into() });
+        }
+        let valid = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+        if !valid {
+            bail!("invalid registry {:?}: expected HOST[:PORT] or https://HOST[:PORT]/", server.unwrap_or_default());
+        }
+        Ok(Server { registry: host.clone(), key: host })
+    }
+}
+
+pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
+    let server = Server::parse(args.server.as_deref())?;
+    let credentials = read_credentials(&args)?;
+    let api_host = if server.registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { server.registry.as_str() };
+    let client = RegistryClient::new(context.transport()?, &server.registry, api_host, Some(credentials.clone()));
+    let identity =
+        Arc::new(client).verify_credentials().await.with_context(|| format!("cannot log in to {}", server.key))?;
+    // A token server's refresh token replaces the password: the password is then not kept.
+    let stored = match identity {
+        Some(token) => Credentials::IdentityToken { username: credentials.username().to_string(), token },
+        None => credentials,
+    };
+    match keyring::set(&server.key, &stored) {
+        Ok(()) => {
+            let _ = file::remove(&context.config_dir, &server.key);
+        }
+        Err(reason) => {
+            let path = file::store(&context.config_dir, &server.key, &stored).map_err(anyhow::Error::msg)?;
+            output::status(&format!(
+                "WARNING: no OS keyring is available ({reason}); the credentials are stored unencrypted in {}",
+                path.display()
+            ));
+        }
+    }
+    output::line("Login Succeeded")?;
+    Ok(())
+}
+
+fn read_credentials(args: &LoginArgs) -> anyhow::Result<Credentials> {
+    let username = match &args.username {
+        Some(username) => username.clone(),
+        None => prompt_username()?,
+    };
+    let password = if args.password_stdin {
+        if args.username.is_none() {
+            bail!("Must provide --username with --password-stdin");
+        }
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("cannot read the password from standard input")?;
+        let text = text.strip_suffix('\n').map(|rest| rest.strip_suffix('\r').unwrap_or(rest)).unwrap_or(&text);
+        text.to_string()
+    } else if let Some(password) = &args.password {
+        output::status("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+        password.clone()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Password: ").context("cannot read the password")?
+    } else {
+        bail!(
+            "cannot ask for a password: standard input is not a terminal; use --password-stdin, \
+             e.g. `echo \"$TOKEN\" | hoist login -u USER --password-stdin SERVER`"
+        );
+    };
+    if username.is_empty() {
+        bail!("Username required");
+    }
+    if password.is_empty() {
+        bail!("Password required");
+    }
+    Ok(Credentials::Password { username, password: Secret::new(password) })
+}
+
+fn prompt_username() -> anyhow::Result<String> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "cannot ask for a user name: standard input is not a terminal; use -u USER with --password-stdin, \
+             e.g. `echo \"$TOKEN\" | hoist login -u USER --password-stdin SERVER`"
+        );
+    }
+    let mut terminal = std::io::stderr();
+    std::io::Write::write_all(&mut terminal, b"Username: ")?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the user name")?;
+    Ok(line.trim().to_string())
+}
+
+pub fn logout(args: LogoutArgs, context: &Context) -> anyhow::Result<()> {
+    let server = Server::parse(args.server.as_deref())?;
+    let from_keyring = keyring::delete(&server.key);
+    let from_file = file::remove(&context.config_dir, &server.key).map_err(anyhow::Error::msg)?;
+    if from_keyring || from_file {
+        output::line(&format!("Removing login credentials for {}", server.key))?;
+    } else {
+        output::line(&format!("Not logged in to {}", server.key))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows):
+//! one entry per registry, service `hoist`, user the registry's credential key. The secret is
+//! a small JSON document with the user name and the password or identity token.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Credentials, Secret};
+
+const SERVICE: &str = "hoist";
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identitytoken: Option<String>,
+}
+
+/// Why the keyring could not be used, for the one warning that says so.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unavailable(String);
+
+fn entry(key: &str) -> Result<keyring::Entry, Unavailable> {
+    keyring::Entry::new(SERVICE, key).map_err(|err| Unavailable(err.to_string()))
+}
+
+/// Credentials stored for `key`; `None` when there are none or no keyring answers.
+pub fn get(key: &str) -> Option<Credentials> {
+    let stored = entry(key).ok()?.get_password().ok()?;
+    let stored: Stored = serde_json::from_str(&stored).ok()?;
+    match (stored.identitytoken, stored.password) {
+        (Some(token), _) => Some(Credentials::IdentityToken { username: stored.username, token: Secret::new(token) }),
+        (None, Some(password)) => {
+            Some(Credentials::Password { username: stored.username, password: Secret::new(password) })
+        }
+        (None, None) => None,
+    }
+}
+
+pub fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailable> {
+    let stored = match credentials {
+        Credentials::Password { username, password } => {
+            Stored { username: username.clone(), password: Some(password.expose().to_string()), identitytoken: None }
+        }
+        Credentials::IdentityToken { username, token } => {
+            Stored { username: username.clone(), password: None, identitytoken: Some(token.expose().to_string()) }
+        }
+    };
+    let text = serde_json::to_string(&stored).map_err(|err| Unavailable(err.to_string()))?;
+    entry(key)?.set_password(&text).map_err(|err| Unavailable(err.to_string()))
+}
+
+/// Removes the entry; returns whether there was one.
+pub fn delete(key: &str) -> bool {
+    entry(key).ok().is_some_and(|entry| entry.delete_credential().is_ok())
+}

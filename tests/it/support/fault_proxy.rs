@@ -1,0 +1,515 @@
+//! A misbehaving middleman: an HTTP/1.1 proxy in front of a registry (plain HTTP, a thread per
+//! connection, `Connection: close` forced on both sides) that forwards each request unchanged,
+//! `Host` included, so the registry's upload `Location`s point back at the proxy, unless one of
+//! its [`Faults`] applies: a flipped byte, a body cut short, an error status, a redirect, a
+//! garbage or huge manifest. It records every request it saw ([`FaultProxy::requests`]) with the
+//! status it answered and the body bytes it sent, so that tests can prove what went over the wire.
+//!
+//! It also holds the few HTTP/1.1 parsing helpers that the token server shares.
+
+use std::io::{self, BufRead, BufReader, Read as _, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// The part of a path that blob requests have.
+pub const BLOBS: &str = "/blobs/sha256:";
+/// The part of a path that manifest requests have.
+pub const MANIFESTS: &str = "/manifests/";
+/// How long a stalled peer may keep a connection's thread.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long [`FaultProxy::requests`] waits for exchanges still in flight.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a [`Rule`] does to a request it matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Flips every bit of one byte of the response body: the middle one when the length is known.
+    FlipByte,
+    /// Sends the headers and the first `bytes` body bytes, then closes; for the first `times` requests.
+    CutAfter { bytes: u64, times: usize },
+    /// Answers `status` without asking the registry (429 with `Retry-After: 1`); `times` times.
+    Fail { status: u16, times: usize },
+    /// Answers `307` to `http://TO/SAME-PATH-AND-QUERY`.
+    Redirect { to: String },
+    /// Answers `200` with an OCI manifest content type and a body that is not JSON.
+    GarbageManifest,
+    /// Answers `200` with `Content-Length: bytes` and that many spaces.
+    HugeManifest { bytes: u64 },
+}
+
+/// A fault for the requests whose path contains `pattern` and, when `method` is set, of that method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub pattern: String,
+    pub method: Option<String>,
+    pub fault: Fault,
+}
+
+/// The rules of a proxy, tried in order: the first that matches and is not used up applies, so
+/// `fail_first(1, 503)` then `cut_blob_after(10, 1)` fails a request, cuts the next, passes the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    pub rules: Vec<Rule>,
+}
+
+impl Faults {
+    /// No faults: the proxy passes everything through.
+    pub fn none() -> Faults {
+        Faults::default()
+    }
+
+    /// Flips one byte in the body of blob GETs; the length stays the same.
+    pub fn flip_byte_in_blob(self) -> Faults {
+        self.with(BLOBS, Some("GET"), Fault::FlipByte)
+    }
+
+    /// Cuts the first `times` blob GETs after `bytes` body bytes.
+    pub fn cut_blob_after(self, bytes: u64, times: usize) -> Faults {
+        self.with(BLOBS, Some("GET"), Fault::CutAfter { bytes, times })
+    }
+
+    /// Answers the first `times` requests (any path and method; narrow it with [`Faults::on`]) with `status`.
+    pub fn fail_first(self, times: usize, status: u16) -> Faults {
+        self.with("", None, Fault::Fail { status, times })
+    }
+
+    /// Redirects blob GETs to the same path on `addr` (`HOST:PORT`, e.g. another proxy's).
+    pub fn redirect_blobs_to(self, addr: &str) -> Faults {
+        self.with(BLOBS, Some("GET"), Fault::Redirect { to: addr.to_string() })
+    }
+
+    /// Answers manifest GETs with invalid JSON.
+    pub fn garbage_manifest(self) -> Faults {
+        self.with(MANIFESTS, Some("GET"), Fault::GarbageManifest)
+    }
+
+    /// Answers manifest GETs with a body of `bytes` spaces.
+    pub fn huge_manifest(self, bytes: u64) -> Faults {
+        self.with(MANIFESTS, Some("GET"), Fault::HugeManifest { bytes })
+    }
+
+    /// Narrows the last rule to paths containing `pattern`.
+    pub fn on(mut self, pattern: &str) -> Faults {
+        self.rules.last_mut().expect("a rule to narrow").pattern = pattern.to_string();
+        self
+    }
+
+    /// Narrows the last rule to `method` requests (`None`: any method).
+    pub fn method(mut self, method: Option<&str>) -> Faults {
+        self.rules.last_mut().expect("a rule to narrow").method = method.map(str::to_string);
+        self
+    }
+
+    fn with(mut self, pattern: &str, method: Option<&str>, fault: Fault) -> Faults {
+        self.rules.push(Rule { pattern: pattern.to_string(), method: method.map(str::to_string), fault });
+        self
+    }
+}
+
+/// One request the proxy saw and what it answered.
+#[derive(Clone, Debug)]
+pub struct SeenRequest {
+    pub method: String,
+    /// The request target: path and query.
+    pub path: String,
+    /// The client's headers, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The status sent back (0 when the exchange broke before one).
+    pub status: u16,
+    /// Response body bytes sent to the client (chunk framing not counted).
+    pub body_bytes: u64,
+    /// The fault applied, if any.
+    pub fault: Option<Fault>,
+}
+
+impl SeenRequest {
+    /// The first header called `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+}
+
+/// A running proxy; dropping it stops accepting (exchanges in flight finish).
+pub struct FaultProxy {
+    serving: Serving,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    upstream: String,
+    rules: Vec<Rule>,
+    state: Mutex<State>,
+    settled: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    requests: Vec<SeenRequest>,
+    used: Vec<usize>,
+    open: usize,
+}
+
+impl FaultProxy {
+    /// A proxy on a free `127.0.0.1` port in front of `upstream` (`HOST:PORT`).
+    #[track_caller]
+    pub fn start(upstream: &str, faults: Faults) -> FaultProxy {
+        FaultProxy::start_on("127.0.0.1", upstream, faults)
+    }
+
+    /// A proxy on a free port of `ip` (another loopback address, `127.0.0.2`, is another host).
+    #[track_caller]
+    pub fn start_on(ip: &str, upstream: &str, faults: Faults) -> FaultProxy {
+        let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|error| panic!("bind the proxy on {ip}: {error}"));
+        let used = vec![0; faults.rules.len()];
+        let state = Mutex::new(State { used, ..State::default() });
+        let shared =
+            Arc::new(Shared { upstream: upstream.to_string(), rules: faults.rules, state, settled: Condvar::new() });
+        let thread_shared = Arc::clone(&shared);
+        FaultProxy { serving: Serving::start(listener, move |stream| serve(stream, &thread_shared)), shared }
+    }
+
+    /// `HOST:PORT` to use in place of the registry's.
+    pub fn addr(&self) -> &str {
+        &self.serving.addr
+    }
+
+    /// Every request seen so far, oldest first, once those in flight finished (or after 5 s).
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        let state = self.shared.state.lock().expect("proxy state");
+        let (state, _) =
+            self.shared.settled.wait_timeout_while(state, SETTLE_TIMEOUT, |s| s.open > 0).expect("proxy state");
+        state.requests.clone()
+    }
+}
+
+/// A listener served on a thread of its own, each connection on a new thread, until dropped.
+pub(super) struct Serving {
+    pub addr: String,
+    stop: Arc<AtomicBool>,
+}
+
+impl Serving {
+    pub fn start(listener: TcpListener, handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Serving {
+        let addr = listener.local_addr().expect("listening address").to_string();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (handle, thread_stop) = (Arc::new(handle), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if thread_stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let handle = Arc::clone(&handle);
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+                    let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
+                    handle(stream);
+                });
+            }
+        });
+        Serving { addr, stop }
+    }
+}
+
+impl Drop for Serving {
+    /// Stops accepting (a connection wakes the accept up); exchanges in flight finish.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(&self.addr);
+    }
+}
+
+fn serve(client: TcpStream, shared: &Shared) {
+    let Ok(reading) = client.try_clone() else { return };
+    let mut reader = BufReader::new(reading);
+    let mut writer = client;
+    let Ok(Some(head)) = read_head(&mut reader) else { return };
+    let mut parts = head.start.split(' ');
+    let (method, path) = (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
+    let mut seen = SeenRequest { method, path, headers: head.headers.clone(), status: 0, body_bytes: 0, fault: None };
+    seen.fault = shared.pick(&seen);
+    let _ = exchange(&mut reader, &mut writer, &head, &shared.upstream, &mut seen);
+    // Recorded before the connection closes, so a client that saw the end finds it in `requests`.
+    let mut state = shared.state.lock().expect("proxy state");
+    state.requests.push(seen);
+    state.open -= 1;
+    shared.settled.notify_all();
+}
+
+impl Shared {
+    /// The fault for this request, if any, counting its use; also counts the exchange as open.
+    fn pick(&self, request: &SeenRequest) -> Option<Fault> {
+        let mut state = self.state.lock().expect("proxy state");
+        state.open += 1;
+        for (index, rule) in self.rules.iter().enumerate() {
+            let method_matches = rule.method.as_ref().is_none_or(|method| *method == request.method);
+            if !method_matches || !request.path.contains(&rule.pattern) {
+                continue;
+            }
+            if let Fault::CutAfter { times, .. } | Fault::Fail { times, .. } = rule.fault
+                && state.used[index] >= times
+            {
+                continue;
+            }
+            state.used[index] += 1;
+            return Some(rule.fault.clone());
+        }
+        None
+    }
+}
+
+fn exchange(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+    head: &Head,
+    upstream: &str,
+    seen: &mut SeenRequest,
+) -> io::Result<()> {
+    let expects_continue = head.header("expect").is_some_and(|value| value.eq_ignore_ascii_case("100-continue"));
+    let request_framing = head.framing(None);
+    let mut shaper = Shaper::default();
+    match seen.fault.clone() {
+        Some(Fault::CutAfter { bytes, .. }) => shaper.cut = Some(bytes),
+        Some(Fault::FlipByte) => shaper.flip = Some(0),
+        None => {}
+        Some(fault) => {
+            // Read what the client sent, so closing does not reset the connection under the
+            // answer; a client waiting for `100 Continue` sent nothing yet.
+            if !expects_continue {
+                relay_body(reader, &mut io::sink(), request_framing, &mut Shaper::default())?;
+            }
+            return answer(writer, fault, seen);
+        }
+    }
+
+    let mut upstream = TcpStream::connect(upstream)?;
+    upstream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    write_head(&mut upstream, &head.start, &head.headers)?;
+    if expects_continue {
+        writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+    }
+    relay_body(reader, &mut upstream, request_framing, &mut Shaper::default())?;
+
+    let mut upstream = BufReader::new(upstream);
+    let response = loop {
+        let response = read_head(&mut upstream)?.ok_or(io::ErrorKind::UnexpectedEof)?;
+        if !response.start.split(' ').nth(1).is_some_and(|code| code.starts_with('1')) {
+            break response;
+        }
+    };
+    let status = response.start.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    write_head(writer, &response.start, &response.headers)?;
+    seen.status = status;
+    let framing = response.framing(Some((&seen.method, status)));
+    if let (Some(_), Framing::Length(length)) = (shaper.flip, framing) {
+        shaper.flip = Some(length / 2);
+    }
+    let result = relay_body(&mut upstream, writer, framing, &mut shaper);
+    seen.body_bytes = shaper.passed;
+    result
+}
+
+/// Answers in place of the registry.
+fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::Result<()> {
+    let text = |text: &str| text.to_string();
+    let manifest = (text("Content-Type"), text("application/vnd.oci.image.manifest.v1+json"));
+    let (status, reason, mut headers, body, length) = match fault {
+        Fault::Fail { status, .. } => {
+            let (reason, code) = match status {
+                429 => ("Too Many Requests", "TOOMANYREQUESTS"),
+                503 => ("Service Unavailable", "UNAVAILABLE"),
+                _ => ("Injected Fault", "UNKNOWN"),
+            };
+            let body = format!(r#"{{"errors":[{{"code":"{code}","message":"injected by the fault proxy"}}]}}"#);
+            let mut headers = vec![(text("Content-Type"), text("application/json"))];
+            if status == 429 {
+                headers.push((text("Retry-After"), text("1")));
+            }
+            (status, reason, headers, body.into_bytes(), None)
+        }
+        Fault::Redirect { to } => {
+            (307, "Temporary Redirect", vec![(text("Location"), format!("http://{to}{}", seen.path))], Vec::new(), None)
+        }
+        Fault::GarbageManifest => (200, "OK", vec![manifest], br#"{"schemaVersion": 2, "layers": [{,"#.to_vec(), None),
+        Fault::HugeManifest { bytes } => (200, "OK", vec![manifest], Vec::new(), Some(bytes)),
+        Fault::CutAfter { .. } | Fault::FlipByte => unreachable!("forwarded faults"),
+    };
+    headers.push((text("Content-Length"), length.unwrap_or(body.len() as u64).to_string()));
+    write_head(writer, &format!("HTTP/1.1 {status} {reason}"), &headers)?;
+    seen.status = status;
+    writer.write_all(&body)?;
+    seen.body_bytes = body.len() as u64;
+    // A huge body: spaces, 64 KiB at a time, until the client gives up or all are sent.
+    let spaces = [b' '; 64 * 1024];
+    while seen.body_bytes < length.unwrap_or(0) {
+        let piece = (length.unwrap_or(0) - seen.body_bytes).min(spaces.len() as u64) as usize;
+        writer.write_all(&spaces[..piece])?;
+        seen.body_bytes += piece as u64;
+    }
+    Ok(())
+}
+
+/// Writes a head with `Connection: close` in place of the hop-by-hop headers and `Expect` (which
+/// the proxy answers itself).
+fn write_head(to: &mut impl Write, start: &str, headers: &[(String, String)]) -> io::Result<()> {
+    let mut text = format!("{start}\r\n");
+    for (name, value) in headers {
+        if !["connection", "keep-alive", "proxy-connection", "expect"].iter().any(|hop| name.eq_ignore_ascii_case(hop))
+        {
+            text += &format!("{name}: {value}\r\n");
+        }
+    }
+    to.write_all(format!("{text}Connection: close\r\n\r\n").as_bytes())
+}
+
+/// A request or response head: the start line and the headers in order.
+#[derive(Clone, Debug)]
+pub(super) struct Head {
+    pub start: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// How a message's body ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Framing {
+    Length(u64),
+    Chunked,
+    UntilClose,
+}
+
+impl Head {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
+
+    /// The body's framing; `response` is the request's method and the status, for a response.
+    pub fn framing(&self, response: Option<(&str, u16)>) -> Framing {
+        if let Some((method, status)) = response
+            && (method == "HEAD" || status / 100 == 1 || status == 204 || status == 304)
+        {
+            return Framing::Length(0);
+        }
+        if self.header("transfer-encoding").is_some_and(|value| value.to_ascii_lowercase().contains("chunked")) {
+            return Framing::Chunked;
+        }
+        match self.header("content-length").and_then(|value| value.trim().parse().ok()) {
+            Some(length) => Framing::Length(length),
+            None if response.is_some() => Framing::UntilClose,
+            None => Framing::Length(0),
+        }
+    }
+}
+
+/// Reads a head up to its blank line; `None` when the peer closed before sending anything.
+pub(super) fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
+    // A TLS ClientHello (clients that try HTTPS first, as skopeo does) has no line to wait for:
+    // closing at once makes them fall back to HTTP, as a Go server's 400 does.
+    if reader.fill_buf()?.first().is_some_and(|byte| !byte.is_ascii_alphabetic()) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "not HTTP/1.1"));
+    }
+    let mut lines = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        if reader.by_ref().take(64 * 1024).read_until(b'\n', &mut line)? == 0 {
+            return if lines.is_empty() { Ok(None) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
+        }
+        let line = String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string();
+        if line.is_empty() {
+            break;
+        }
+        lines.push(line);
+    }
+    let start = lines.remove(0);
+    let headers = lines
+        .iter()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
+        .collect();
+    Ok(Some(Head { start, headers }))
+}
+
+/// What happens to body bytes on their way: one byte flipped at offset `flip`, the rest dropped
+/// after `cut` bytes; `passed` counts those sent.
+#[derive(Default)]
+pub(super) struct Shaper {
+    pub flip: Option<u64>,
+    pub cut: Option<u64>,
+    pub passed: u64,
+}
+
+impl Shaper {
+    /// Changes `piece` in place and returns how much of it to send.
+    fn shape(&mut self, piece: &mut [u8]) -> usize {
+        if let Some(offset) = self.flip
+            && let Some(byte) = offset.checked_sub(self.passed).and_then(|at| piece.get_mut(at as usize))
+        {
+            *byte ^= 0xff;
+        }
+        let keep = match self.cut {
+            Some(cut) => (cut.saturating_sub(self.passed)).min(piece.len() as u64) as usize,
+            None => piece.len(),
+        };
+        self.passed += keep as u64;
+        keep
+    }
+}
+
+/// Copies a body framed as `framing` (chunk framing as is), shaping its payload; stops with
+/// `Ok` early when the shaper cuts it.
+pub(super) fn relay_body(
+    from: &mut impl BufRead,
+    to: &mut impl Write,
+    framing: Framing,
+    shaper: &mut Shaper,
+) -> io::Result<()> {
+    let mut buffer = vec![0; 64 * 1024];
+    let mut copy = |from: &mut dyn BufRead, to: &mut dyn Write, mut left: Option<u64>| -> io::Result<bool> {
+        while left != Some(0) {
+            let want = left.unwrap_or(u64::MAX).min(buffer.len() as u64) as usize;
+            let read = from.read(&mut buffer[..want])?;
+            if read == 0 {
+                return if left.is_none() { Ok(true) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
+            }
+            let keep = shaper.shape(&mut buffer[..read]);
+            to.write_all(&buffer[..keep])?;
+            if keep < read {
+                return Ok(false);
+            }
+            left = left.map(|left| left - read as u64);
+        }
+        Ok(true)
+    };
+    match framing {
+        Framing::Length(length) => copy(from, to, Some(length)).map(drop),
+        Framing::UntilClose => copy(from, to, None).map(drop),
+        Framing::Chunked => loop {
+            // `SIZE[;extension]\r\n DATA \r\n`, ended by a zero size and trailers up to a blank line.
+            let mut line = Vec::new();
+            if from.read_until(b'\n', &mut line)? == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            to.write_all(&line)?;
+            let text = String::from_utf8_lossy(&line);
+            let size = text.split(';').next().map(str::trim).and_then(|hex| u64::from_str_radix(hex, 16).ok());
+            let size = size.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
+            if size == 0 {
+                loop {
+                    let mut trailer = Vec::new();
+                    from.read_until(b'\n', &mut trailer)?;
+                    to.write_all(&trailer)?;
+                    if trailer.trim_ascii().is_empty() {
+                        return Ok(());
+                    }
+                }
+            }
+            if !copy(from, to, Some(size))? {
+                return Ok(());
+            }
+            let mut end = [0; 2];
+            from.read_exact(&mut end)?;
+            to.write_all(&end)?;
+        },
+    }
+}
