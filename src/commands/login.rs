@@ -65,14 +65,14 @@ pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
 }
 
 fn read_credentials(args: &LoginArgs) -> anyhow::Result<Credentials> {
+    if args.password_stdin && args.username.is_none() {
+        bail!("Must provide --username with --password-stdin");
+    }
     let username = match &args.username {
         Some(username) => username.clone(),
         None => prompt_username()?,
     };
     let password = if args.password_stdin {
-        if args.username.is_none() {
-            bail!("Must provide --username with --password-stdin");
-        }
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("cannot read the password from standard input")?;
         let text = text.strip_suffix('\n').map(|rest| rest.strip_suffix('\r').unwrap_or(rest)).unwrap_or(&text);

@@ -8,6 +8,7 @@ mod auth;
 mod docs;
 mod harness;
 mod local;
+mod login;
 mod peers;
 mod pull;
 mod push;

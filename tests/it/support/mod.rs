@@ -2,6 +2,7 @@
 
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod keyring;
 pub mod registry;
 pub mod token;
 

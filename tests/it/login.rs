@@ -1,0 +1,258 @@
+//! `login` / `logout` with a real Secret Service (gnome-keyring under dbus-run-session), the
+//! `auth.json` fallback, and the credentials Docker and podman already stored.
+
+use std::process::Command;
+
+use crate::auth::docker_login;
+use crate::support::keyring::KeyringSession;
+use crate::support::registry::{Registry, Setup};
+use crate::support::{Outcome, TestContext, run};
+
+/// A test context whose hoist sees the keyring session.
+fn with_keyring(context: &TestContext, session: &KeyringSession, args: &[&str], stdin: Option<&[u8]>) -> Outcome {
+    let mut command = context.command();
+    command.env("DBUS_SESSION_BUS_ADDRESS", session.bus()).args(args);
+    match stdin {
+        Some(input) => pipe(command, input),
+        None => run(&mut command),
+    }
+}
+
+fn pipe(mut command: Command, input: &[u8]) -> Outcome {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Every file under `dir` whose bytes contain `secret`.
+fn files_containing(dir: &std::path::Path, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return found };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, secret));
+        } else if std::fs::read(&path)
+            .is_ok_and(|bytes| bytes.windows(secret.len()).any(|window| window == secret.as_bytes()))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+fn trust(context: &TestContext, registry: &Registry) {
+    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
+}
+
+#[test]
+fn login_keeps_the_password_in_the_keyring_only() {
+    let session = KeyringSession::start();
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    trust(&context, &registry);
+    let server = registry.addr();
+    let user = registry.username();
+
+    let wrong = with_keyring(
+        &context,
+        &session,
+        &["login", "-u", user, "--password-stdin", &server],
+        Some(b"not-the-password\n"),
+    );
+    assert_eq!(wrong.code, 1, "{wrong:?}");
+    assert!(wrong.stderr.contains("unauthorized"), "{}", wrong.stderr);
+    assert_eq!(session.secret_tool(&["search", "--all", "service", "hoist"]).stdout, "", "nothing is stored");
+
+    let input = format!("{}\n", registry.password());
+    let good =
+        with_keyring(&context, &session, &["login", "-u", user, "--password-stdin", &server], Some(input.as_bytes()));
+    assert_eq!(good.code, 0, "{good:?}");
+    assert_eq!(good.stdout, "Login Succeeded\n");
+    let stored = session.secret_tool(&["lookup", "service", "hoist", "username", &server]).success().stdout;
+    assert!(stored.contains(registry.password()), "the secret is in the Secret Service: {stored}");
+    for dir in [context.path("home"), context.path("config"), context.root()] {
+        assert_eq!(files_containing(&dir, registry.password()), Vec::<String>::new());
+    }
+
+    let reference = format!("{server}/private/app:1");
+    context.import(&reference, &[("etc/motd", b"private\n")]);
+    let pushed = with_keyring(&context, &session, &["push", &reference], None);
+    assert_eq!(pushed.code, 0, "{pushed:?}");
+    context.hoist(&["rm", &reference]).success();
+    let pulled = with_keyring(&context, &session, &["pull", &reference], None);
+    assert_eq!(pulled.code, 0, "{pulled:?}");
+
+    let logout = with_keyring(&context, &session, &["logout", &format!("https://{server}/")], None);
+    assert_eq!(logout.stdout, format!("Removing login credentials for {server}\n"));
+    assert_eq!(session.secret_tool(&["search", "--all", "service", "hoist"]).stdout, "");
+    let denied = with_keyring(&context, &session, &["push", &reference], None);
+    assert_eq!(denied.code, 1);
+    assert!(denied.stderr.contains(&format!("hint: log in with: hoist login {server}")), "{}", denied.stderr);
+    let again = with_keyring(&context, &session, &["logout", &server], None);
+    assert_eq!(again.stdout, format!("Not logged in to {server}\n"));
+}
+
+#[test]
+fn token_login_stores_the_identity_token_instead_of_the_password() {
+    let session = KeyringSession::start();
+    let registry = Registry::start(Setup::Token);
+    let context = TestContext::new();
+    let server = registry.addr();
+    let input = format!("{}\n", registry.password());
+    let wrong = with_keyring(
+        &context,
+        &session,
+        &["login", "-u", registry.username(), "--password-stdin", &server],
+        Some(b"nope\n"),
+    );
+    assert_eq!(wrong.code, 1);
+    assert!(wrong.stderr.contains("incorrect username or password"), "{}", wrong.stderr);
+
+    let good = with_keyring(
+        &context,
+        &session,
+        &["login", "-u", registry.username(), "--password-stdin", &server],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(good.code, 0, "{good:?}");
+    let stored = session.secret_tool(&["lookup", "service", "hoist", "username", &server]).success().stdout;
+    assert!(stored.contains("identitytoken") && !stored.contains(registry.password()), "{stored}");
+
+    let reference = format!("{server}/private/app:1");
+    context.import(&reference, &[("a", b"token")]);
+    let pushed = with_keyring(&context, &session, &["push", &reference], None);
+    assert_eq!(pushed.code, 0, "{pushed:?}");
+    context.hoist(&["rm", &reference]).success();
+    let pulled = with_keyring(&context, &session, &["pull", &reference], None);
+    assert_eq!(pulled.code, 0, "{pulled:?}");
+    let refreshes = registry
+        .token_server()
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST" && request.param("grant_type") == Some("refresh_token"))
+        .count();
+    assert!(refreshes > 0, "tokens come from the refresh token (OAuth2 POST)");
+}
+
+#[test]
+fn without_a_keyring_login_falls_back_to_auth_json() {
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    trust(&context, &registry);
+    let server = registry.addr();
+    let outcome = context.hoist_with_stdin(
+        &["login", "-u", registry.username(), "--password-stdin", &server],
+        format!("{}\n", registry.password()).as_bytes(),
+    );
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    assert!(outcome.stderr.contains("no OS keyring is available"), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("unencrypted"), "{}", outcome.stderr);
+    let auth = context.path("config/auth.json");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(std::fs::metadata(&auth).unwrap().permissions().mode() & 0o777, 0o600);
+    let reference = format!("{server}/fallback/app:1");
+    context.import(&reference, &[("a", b"a")]);
+    context.hoist(&["push", &reference]).success();
+    context.hoist(&["logout", &server]).success();
+    assert!(!std::fs::read_to_string(&auth).unwrap().contains(&server));
+}
+
+#[test]
+fn passwords_come_from_stdin_or_a_flag_and_are_never_shown() {
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    trust(&context, &registry);
+    let server = registry.addr();
+    let flagged = context.hoist(&["--debug", "login", "-u", registry.username(), "-p", registry.password(), &server]);
+    assert_eq!(flagged.code, 0, "{flagged:?}");
+    assert!(
+        flagged.stderr.contains("WARNING! Using --password via the CLI is insecure. Use --password-stdin."),
+        "{}",
+        flagged.stderr
+    );
+    assert!(flagged.stderr.contains("DEBUG GET"), "{}", flagged.stderr);
+    assert!(!flagged.stderr.contains(registry.password()) && !flagged.stdout.contains(registry.password()));
+    let pulled = context.hoist(&["--debug", "pull", &format!("{server}/nothing:1")]);
+    assert!(!pulled.stderr.contains(registry.password()), "{}", pulled.stderr);
+
+    let no_terminal = context.hoist(&["login", "-u", registry.username(), &server]).failure(1);
+    assert!(no_terminal.stderr.contains("--password-stdin"), "{}", no_terminal.stderr);
+    let no_user = context.hoist_with_stdin(&["login", "--password-stdin", &server], b"x\n").failure(1);
+    assert!(no_user.stderr.contains("Must provide --username with --password-stdin"), "{}", no_user.stderr);
+    assert_eq!(context.hoist(&["login", "-p", "x", "--password-stdin", &server]).code, 2);
+}
+
+#[test]
+fn docker_and_podman_credentials_are_honoured() {
+    let registry = Registry::start(Setup::Token);
+    let context = TestContext::new();
+    let server = registry.addr();
+    let reference = format!("{server}/private/shared:1");
+    context.import(&reference, &[("a", b"shared")]);
+    docker_login(&context, &server, registry.username(), registry.password());
+    context.hoist(&["push", &reference]).success();
+    context.hoist(&["rm", &reference]).success();
+    context.hoist(&["pull", &reference]).success();
+    std::fs::remove_file(context.path("home/.docker/config.json")).unwrap();
+    context.hoist(&["rm", &reference]).success();
+    let anonymous = context.hoist(&["pull", &reference]).failure(1);
+    assert!(anonymous.stderr.contains("unauthorized"), "{}", anonymous.stderr);
+
+    // A credsStore helper: a script on PATH, asked with the server on stdin.
+    let bin = context.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = context.path("helper.log");
+    let script = format!(
+        "#!/bin/sh\necho \"args: $*\" >> {log}\nread server\necho \"stdin: $server\" >> {log}\n\
+         printf '{{\"ServerURL\":\"%s\",\"Username\":\"{user}\",\"Secret\":\"{password}\"}}' \"$server\"\n",
+        log = log.display(),
+        user = registry.username(),
+        password = registry.password()
+    );
+    let helper = bin.join("docker-credential-test");
+    std::fs::write(&helper, script).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(context.path("home/.docker/config.json"), br#"{"credsStore": "test"}"#).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    run(context.command().env("PATH", &path).args(["pull", &reference])).success();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("args: get\n") && logged.contains(&format!("stdin: {server}")), "{logged}");
+    assert!(!logged.contains(&format!("args: get {}", registry.password())));
+    std::fs::remove_file(context.path("home/.docker/config.json")).unwrap();
+
+    // podman's auth.json, through $REGISTRY_AUTH_FILE.
+    context.hoist(&["rm", &reference]).success();
+    use base64::Engine as _;
+    let auth =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", registry.username(), registry.password()));
+    std::fs::write(
+        context.path("home/auth.json"),
+        serde_json::to_vec(&serde_json::json!({"auths": {&server: {"auth": auth}}})).unwrap(),
+    )
+    .unwrap();
+    context.hoist(&["pull", &reference]).success();
+
+    // A helper that is missing is a warning, and the pull goes on anonymously.
+    std::fs::remove_file(context.path("home/auth.json")).unwrap();
+    std::fs::write(context.path("home/.docker/config.json"), br#"{"credsStore": "missing"}"#).unwrap();
+    let public = format!("{server}/public/app:1");
+    context.import(&public, &[("p", b"public")]);
+    let _ = docker_login;
+    let warned = context.hoist(&["pull", &public]);
+    assert!(
+        warned.stderr.contains("WARNING: cannot run the credential helper docker-credential-missing"),
+        "{}",
+        warned.stderr
+    );
+}
