@@ -230,14 +230,17 @@ async fn download_all(
             Ok::<(), PullError>(())
         });
     }
+    // Every download runs to its end, so that each one either publishes its blob, keeps a
+    // partial file to resume, or removes bytes that cannot be the blob.
+    let mut first_error = None;
     while let Some(result) = tasks.join_next().await {
-        let outcome = result.map_err(|err| PullError::Manifest(format!("a download stopped: {err}")))?;
+        let outcome =
+            result.map_err(|err| PullError::Manifest(format!("a download stopped: {err}"))).and_then(|outcome| outcome);
         if let Err(err) = outcome {
-            tasks.abort_all(); // their partial files stay for the next attempt to resume
-            return Err(err);
+            first_error.get_or_insert(err);
         }
     }
-    Ok(true)
+    first_error.map_or(Ok(true), Err)
 }
 
 /// Downloads one blob, resuming with `Range` after a broken connection.

@@ -10,6 +10,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderMap, He
 use reqwest::{Body, Method, Response, StatusCode, Url};
 
 use super::client::{NoBody, error_message, read_limited};
+use super::transport::is_transient;
 use super::{RegistryClient, RegistryError};
 use crate::digest::Digest;
 
@@ -29,6 +30,12 @@ struct Session {
     location: Url,
     offset: u64,
     min_chunk: u64,
+}
+
+/// How a chunked upload ended.
+enum Chunks {
+    Complete,
+    SessionLost,
 }
 
 pub enum Mounted {
@@ -85,22 +92,47 @@ impl RegistryClient {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(), RegistryError> {
         let scope = push_scope(repository);
+        let mut restarts = 0;
+        loop {
+            let mut session = self.start_upload(repository, &scope).await?;
+            if size <= MONOLITHIC_LIMIT {
+                let body = move || body_from(path, 0, size);
+                self.finish_upload(session.location, digest, &scope, Some((body, size))).await?;
+                progress(size);
+                return Ok(());
+            }
+            match self.upload_chunks(&mut session, path, size, &scope, progress).await? {
+                Chunks::Complete => {
+                    return self.finish_upload(session.location, digest, &scope, None::<(NoBody, u64)>).await;
+                }
+                // The registry dropped the session (distribution does when a chunk landed but
+                // its answer was lost): only a new session can go on.
+                Chunks::SessionLost if restarts < UPLOAD_ATTEMPTS => {
+                    restarts += 1;
+                    self.transport().debug(&format!("upload session of {digest} lost; starting a new one"));
+                }
+                Chunks::SessionLost => {
+                    return Err(RegistryError::Protocol {
+                        registry: self.registry().into(),
+                        reason: format!("the upload of {digest} kept failing"),
+                    });
+                }
+            }
+        }
+    }
+
+    async fn start_upload(&self, repository: &str, scope: &str) -> Result<Session, RegistryError> {
         let response =
-            self.request(Method::POST, &format!("v2/{repository}/blobs/uploads/"), &scope, HeaderMap::new()).await?;
+            self.request(Method::POST, &format!("v2/{repository}/blobs/uploads/"), scope, HeaderMap::new()).await?;
         if response.status() != StatusCode::ACCEPTED {
             return Err(self.failure(response, "POST").await);
         }
-        let mut session = self.session(&response)?;
-        if size > MONOLITHIC_LIMIT {
-            self.upload_chunks(&mut session, path, size, &scope, progress).await?;
-            return self.finish_upload(session.location, digest, &scope, None::<(NoBody, u64)>).await;
-        }
-        let body = move || body_from(path, 0, size);
-        self.finish_upload(session.location, digest, &scope, Some((body, size))).await?;
-        progress(size);
-        Ok(())
+        self.session(&response)
     }
 
+    /// Sends the blob in chunks from the session's offset. After a broken connection or a
+    /// transient answer it asks the registry how much it kept and goes on from there, so no
+    /// acknowledged byte is sent twice.
     async fn upload_chunks(
         &self,
         session: &mut Session,
@@ -108,7 +140,7 @@ impl RegistryClient {
         size: u64,
         scope: &str,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<(), RegistryError> {
+    ) -> Result<Chunks, RegistryError> {
         let mut failures = 0;
         while session.offset < size {
             let length = CHUNK_SIZE.max(session.min_chunk).min(size - session.offset);
@@ -119,43 +151,55 @@ impl RegistryClient {
             headers.insert(CONTENT_LENGTH, header_value(&length.to_string())?);
             let body = || body_from(path, start, length);
             let result = self.request_url(Method::PATCH, session.location.clone(), scope, headers, Some(&body)).await;
-            match result {
+            let retry = match result {
                 Ok(response) if response.status() == StatusCode::ACCEPTED => {
                     let next = self.session(&response)?;
                     *session = Session { offset: next.offset.max(start + length), ..next };
                     progress(session.offset);
+                    false
                 }
                 Ok(response)
-                    if response.status() == StatusCode::RANGE_NOT_SATISFIABLE && failures < UPLOAD_ATTEMPTS =>
+                    if response.status() == StatusCode::RANGE_NOT_SATISFIABLE || is_transient(response.status()) =>
                 {
-                    failures += 1;
-                    self.refresh_offset(session, scope).await?;
+                    true
                 }
                 Ok(response) => return Err(self.failure(response, "PATCH").await),
-                // The connection broke: ask the registry what it kept and go on from there.
-                Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) if failures < UPLOAD_ATTEMPTS => {
-                    failures += 1;
-                    self.transport().debug(&format!(
-                        "upload broke at {start} of {size} bytes; asking the registry where to resume"
-                    ));
-                    self.refresh_offset(session, scope).await?;
-                }
+                Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) => true,
                 Err(err) => return Err(err),
+            };
+            if retry {
+                failures += 1;
+                if failures > UPLOAD_ATTEMPTS {
+                    return Err(RegistryError::Protocol {
+                        registry: self.registry().into(),
+                        reason: format!("the upload kept failing at {start} of {size} bytes"),
+                    });
+                }
+                self.transport()
+                    .debug(&format!("upload broke at {start} of {size} bytes; asking the registry where to resume"));
+                tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(failures))).await;
+                if !self.refresh_offset(session, scope).await? {
+                    return Ok(Chunks::SessionLost);
+                }
             }
         }
-        Ok(())
+        Ok(Chunks::Complete)
     }
 
-    /// `GET` on the session: the registry's `Range` says how much it has.
-    async fn refresh_offset(&self, session: &mut Session, scope: &str) -> Result<(), RegistryError> {
+    /// `GET` on the session: the registry's `Range` says how much it has. `false` when the
+    /// registry no longer knows the session.
+    async fn refresh_offset(&self, session: &mut Session, scope: &str) -> Result<bool, RegistryError> {
         let response =
             self.request_url(Method::GET, session.location.clone(), scope, HeaderMap::new(), None::<&NoBody>).await?;
-        if response.status() != StatusCode::NO_CONTENT {
-            return Err(self.failure(response, "GET").await);
+        match response.status() {
+            StatusCode::NO_CONTENT => {
+                let min_chunk = session.min_chunk;
+                *session = Session { min_chunk, ..self.session(&response)? };
+                Ok(true)
+            }
+            StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST => Ok(false),
+            _ => Err(self.failure(response, "GET").await),
         }
-        let min_chunk = session.min_chunk;
-        *session = Session { min_chunk, ..self.session(&response)? };
-        Ok(())
     }
 
     async fn finish_upload<F: Fn() -> Result<Body, RegistryError>>(

@@ -38,13 +38,9 @@ impl Store {
             return Ok(Claim::Present);
         }
         let path = self.ingest_dir().join(format!("{}-{}.partial", digest.algorithm(), digest.hex()));
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(StoreError::io("cannot open", &path))?;
+        // Append mode: whatever an earlier attempt left is kept, and new bytes go after it.
+        let file =
+            File::options().create(true).append(true).open(&path).map_err(StoreError::io("cannot open", &path))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(Claim::Busy),

@@ -6,6 +6,7 @@
 mod archives;
 mod auth;
 mod docs;
+mod faults;
 mod harness;
 mod local;
 mod login;

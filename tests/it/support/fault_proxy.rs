@@ -25,6 +25,12 @@ const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
 /// What a [`Rule`] does to a request it matches.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
+    /// Forwards the first `times` matching requests untouched, so that later rules hit later
+    /// requests (e.g. the second chunk of an upload).
+    Pass { times: usize },
+    /// Forwards the request (the registry handles it) but closes the connection instead of
+    /// answering, for the first `times` matching requests: the client cannot know it landed.
+    DropResponse { times: usize },
     /// Flips every bit of one byte of the response body: the middle one when the length is known.
     FlipByte,
     /// Sends the headers and the first `bytes` body bytes, then closes; for the first `times` requests.
@@ -88,6 +94,16 @@ impl Faults {
     /// Answers manifest GETs with a body of `bytes` spaces.
     pub fn huge_manifest(self, bytes: u64) -> Faults {
         self.with(MANIFESTS, Some("GET"), Fault::HugeManifest { bytes })
+    }
+
+    /// Lets the first `times` requests (of any path, until narrowed with `on`/`method`) through.
+    pub fn pass(self, times: usize) -> Faults {
+        self.with("", None, Fault::Pass { times })
+    }
+
+    /// Forwards, then drops the answer of, the first `times` requests (until narrowed).
+    pub fn drop_response(self, times: usize) -> Faults {
+        self.with("", None, Fault::DropResponse { times })
     }
 
     /// Narrows the last rule to paths containing `pattern`.
@@ -248,7 +264,10 @@ impl Shared {
             if !method_matches || !request.path.contains(&rule.pattern) {
                 continue;
             }
-            if let Fault::CutAfter { times, .. } | Fault::Fail { times, .. } = rule.fault
+            if let Fault::CutAfter { times, .. }
+            | Fault::Fail { times, .. }
+            | Fault::Pass { times }
+            | Fault::DropResponse { times } = rule.fault
                 && state.used[index] >= times
             {
                 continue;
@@ -273,7 +292,7 @@ fn exchange(
     match seen.fault.clone() {
         Some(Fault::CutAfter { bytes, .. }) => shaper.cut = Some(bytes),
         Some(Fault::FlipByte) => shaper.flip = Some(0),
-        None => {}
+        None | Some(Fault::Pass { .. } | Fault::DropResponse { .. }) => {}
         Some(fault) => {
             // Read what the client sent, so closing does not reset the connection under the
             // answer; a client waiting for `100 Continue` sent nothing yet.
@@ -300,6 +319,10 @@ fn exchange(
         }
     };
     let status = response.start.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    if let Some(Fault::DropResponse { .. }) = seen.fault {
+        seen.status = status;
+        return Ok(()); // the client's connection closes with no answer
+    }
     write_head(writer, &response.start, &response.headers)?;
     seen.status = status;
     let framing = response.framing(Some((&seen.method, status)));
@@ -334,7 +357,9 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
         }
         Fault::GarbageManifest => (200, "OK", vec![manifest], br#"{"schemaVersion": 2, "layers": [{,"#.to_vec(), None),
         Fault::HugeManifest { bytes } => (200, "OK", vec![manifest], Vec::new(), Some(bytes)),
-        Fault::CutAfter { .. } | Fault::FlipByte => unreachable!("forwarded faults"),
+        Fault::CutAfter { .. } | Fault::FlipByte | Fault::Pass { .. } | Fault::DropResponse { .. } => {
+            unreachable!("forwarded faults")
+        }
     };
     headers.push((text("Content-Length"), length.unwrap_or(body.len() as u64).to_string()));
     write_head(writer, &format!("HTTP/1.1 {status} {reason}"), &headers)?;

@@ -1,0 +1,219 @@
+//! Registries that misbehave, through a fault-injecting proxy in front of a real one: altered
+//! bytes, broken connections, 503/429, redirects to another host, garbage and huge manifests.
+
+use crate::auth::docker_login;
+use crate::pull::push_with_skopeo;
+use crate::support::fault_proxy::{FaultProxy, Faults};
+use crate::support::registry::{Registry, Setup};
+use crate::support::{TestContext, assert_consistent, fixtures};
+
+const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
+
+/// A registry holding `repo:1` with a layer of a few MiB, and a store that has never seen it.
+fn registry_with_image(context: &TestContext) -> (Registry, String) {
+    let registry = Registry::start(Setup::Plain);
+    let digest = push_with_skopeo(context, &format!("{}/faulty/app:1", registry.addr()), &[AMD64], &[]);
+    (registry, digest)
+}
+
+fn ingest_is_empty(context: &TestContext) -> bool {
+    std::fs::read_dir(context.root().join("ingest")).map_or(true, |mut entries| entries.next().is_none())
+}
+
+#[test]
+fn altered_bytes_fail_the_pull_and_leave_no_trace() {
+    let context = TestContext::new();
+    let (registry, _) = registry_with_image(&context);
+    let proxy = FaultProxy::start(&registry.addr(), Faults::none().flip_byte_in_blob());
+    context.hoist(&["images"]).success();
+    let before = context.store_snapshot();
+    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", proxy.addr())]).failure(1);
+    assert!(outcome.stderr.contains("arrived with digest"), "{}", outcome.stderr);
+    assert_eq!(context.store_snapshot(), before);
+    assert!(ingest_is_empty(&context), "no partial file is kept for bytes that cannot be the blob");
+}
+
+#[test]
+fn a_broken_download_resumes_with_range() {
+    let context = TestContext::new();
+    let registry = Registry::start(Setup::Plain);
+    // A big layer, so that the cut falls inside it.
+    let big = fixtures::noise(3, 3 << 20);
+    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
+    fixtures::oci_layout(dir.path(), "image", &[AMD64], &big);
+    let source = format!("oci:{}:image", dir.path().display());
+    crate::support::run(std::process::Command::new("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        "--dest-tls-verify=false",
+        &source,
+        &format!("docker://{}/faulty/big:1", registry.addr()),
+    ]))
+    .success();
+    let cut = 1 << 20;
+    let layer = largest_blob(dir.path());
+    let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(cut, 1).on(&layer));
+    context.hoist(&["pull", &format!("{}/faulty/big:1", proxy.addr())]).success();
+    assert_consistent(&context.root());
+    let requests = proxy.requests();
+    let resumed = requests.iter().find(|request| request.header("range").is_some()).expect("a Range request");
+    assert_eq!(resumed.header("range"), Some(format!("bytes={cut}-").as_str()));
+    assert_eq!(resumed.status, 206);
+    let layer_bytes: u64 = requests
+        .iter()
+        .filter(|r| r.path.contains("/blobs/") && r.path.contains(resumed.path.rsplit('/').next().unwrap()))
+        .map(|r| r.body_bytes)
+        .sum();
+    let layer_size =
+        std::fs::metadata(context.root().join("blobs/sha256").join(resumed.path.rsplit("sha256:").next().unwrap()))
+            .unwrap()
+            .len();
+    assert_eq!(layer_bytes, layer_size, "only the rest was transferred again");
+}
+
+/// The digest of the largest blob of an OCI layout: its biggest layer.
+fn largest_blob(layout: &std::path::Path) -> String {
+    let blobs = std::fs::read_dir(layout.join("blobs/sha256")).unwrap().flatten();
+    let largest = blobs.max_by_key(|entry| entry.metadata().unwrap().len()).unwrap();
+    format!("sha256:{}", largest.file_name().to_string_lossy())
+}
+
+/// Pushes one layout to several registries, so that they hold the same blobs.
+fn push_layout(context: &TestContext, destinations: &[(String, Vec<String>)]) {
+    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
+    fixtures::oci_layout(dir.path(), "image", &[AMD64], b"same everywhere");
+    let source = format!("oci:{}:image", dir.path().display());
+    for (destination, extra) in destinations {
+        let mut command = std::process::Command::new("skopeo");
+        command
+            .args(["--insecure-policy", "copy", "--dest-tls-verify=false"])
+            .args(extra)
+            .arg(&source)
+            .arg(format!("docker://{destination}"));
+        crate::support::run(&mut command).success();
+    }
+}
+
+#[test]
+fn busy_registries_are_retried() {
+    for (status, times) in [(503, 2), (429, 1)] {
+        let context = TestContext::new();
+        let (registry, digest) = registry_with_image(&context);
+        let proxy = FaultProxy::start(&registry.addr(), Faults::none().fail_first(times, status).on("/blobs/"));
+        let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", proxy.addr())]).success().stdout;
+        assert!(outcome.contains(&format!("Digest: {digest}")), "{status}: {outcome}");
+        assert_eq!(proxy.requests().iter().filter(|r| r.status == status).count(), times, "{status}");
+    }
+}
+
+#[test]
+fn redirects_to_another_host_carry_no_credentials() {
+    let context = TestContext::new();
+    let private = Registry::start(Setup::Token);
+    let storage = Registry::start(Setup::Plain);
+    let reference = format!("{}/private/app:1", private.addr());
+    let creds = format!("{}:{}", private.username(), private.password());
+    push_layout(
+        &context,
+        &[
+            (reference.clone(), vec!["--dest-creds".into(), creds]),
+            (format!("{}/private/app:1", storage.addr()), Vec::new()),
+        ],
+    );
+    // Blob storage on another host (127.0.0.2), like a CDN.
+    let cdn = FaultProxy::start_on("127.0.0.2", &storage.addr(), Faults::none());
+    let front = FaultProxy::start(&private.addr(), Faults::none().redirect_blobs_to(cdn.addr()));
+    docker_login(&context, &front.addr().to_string(), private.username(), private.password());
+    context.hoist(&["pull", &format!("{}/private/app:1", front.addr())]).success();
+    let front_blobs: Vec<_> = front.requests().into_iter().filter(|r| r.path.contains("/blobs/")).collect();
+    assert!(front_blobs.iter().any(|r| r.header("authorization").is_some()), "the registry itself got credentials");
+    let cdn_requests = cdn.requests();
+    assert!(!cdn_requests.is_empty());
+    assert!(cdn_requests.iter().all(|r| r.header("authorization").is_none()), "{cdn_requests:?}");
+}
+
+#[test]
+fn garbage_and_huge_manifests_are_refused() {
+    let context = TestContext::new();
+    let (registry, _) = registry_with_image(&context);
+    let garbage = FaultProxy::start(&registry.addr(), Faults::none().garbage_manifest());
+    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", garbage.addr())]).failure(1);
+    assert!(outcome.stderr.contains("not valid"), "{}", outcome.stderr);
+    let huge = FaultProxy::start(&registry.addr(), Faults::none().huge_manifest(64 << 20));
+    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", huge.addr())]).failure(1);
+    assert!(outcome.stderr.contains("larger than the 4194304-byte limit"), "{}", outcome.stderr);
+    let metadata = FaultProxy::start(&registry.addr(), Faults::none().redirect_blobs_to("169.254.169.254"));
+    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", metadata.addr())]).failure(1);
+    assert!(outcome.stderr.contains("169.254.169.254 is a private or link-local address"), "{}", outcome.stderr);
+}
+
+#[test]
+fn a_broken_chunked_upload_resumes_where_the_registry_stopped() {
+    let context = TestContext::new();
+    let registry = Registry::start(Setup::Plain);
+    // Chunks of 32 MiB: the second one does not get through the first time.
+    let patch = |faults: Faults| faults.on("/blobs/uploads/").method(Some("PATCH"));
+    let proxy = FaultProxy::start(&registry.addr(), patch(patch(Faults::none().pass(1)).fail_first(1, 503)));
+    let reference = format!("{}/upload/big:1", proxy.addr());
+    context.import(&reference, &[("data", &fixtures::noise(11, 80 << 20))]);
+    let outcome = context.hoist(&["push", &reference]);
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    let patches: Vec<_> = proxy.requests().into_iter().filter(|r| r.method == "PATCH").collect();
+    let accepted: Vec<&str> =
+        patches.iter().filter(|r| r.status == 202).filter_map(|r| r.header("content-range")).collect();
+    assert_eq!(accepted.len(), 3, "{accepted:?}");
+    assert_eq!(
+        &accepted[..2],
+        ["0-33554431", "33554432-67108863"],
+        "after the refused chunk the upload went on from 32 MiB"
+    );
+    assert!(accepted[2].starts_with("67108864-"), "{accepted:?}");
+    assert_eq!(patches.iter().filter(|r| r.status == 503).count(), 1);
+    let store = TestContext::new();
+    store.hoist(&["pull", &format!("{}/upload/big:1", registry.addr())]).success();
+}
+
+#[test]
+fn a_lost_answer_to_a_chunk_starts_a_new_session() {
+    let context = TestContext::new();
+    let registry = Registry::start(Setup::Plain);
+    // The second chunk lands, but its answer is lost: distribution then refuses the old session.
+    let patch = |faults: Faults| faults.on("/blobs/uploads/").method(Some("PATCH"));
+    let proxy = FaultProxy::start(&registry.addr(), patch(patch(Faults::none().pass(1)).drop_response(1)));
+    let reference = format!("{}/upload/lost:1", proxy.addr());
+    context.import(&reference, &[("data", &fixtures::noise(12, 80 << 20))]);
+    let outcome = context.hoist(&["push", &reference]);
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    // One session for the config, two for the layer.
+    assert_eq!(proxy.requests().iter().filter(|r| r.method == "POST").count(), 3, "a second session for the layer");
+    let store = TestContext::new();
+    store.hoist(&["pull", &format!("{}/upload/lost:1", registry.addr())]).success();
+}
+
+#[test]
+fn the_next_run_resumes_what_an_earlier_run_left() {
+    let context = TestContext::new();
+    let registry = Registry::start(Setup::Plain);
+    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
+    fixtures::oci_layout(dir.path(), "image", &[AMD64], &fixtures::noise(5, 3 << 20));
+    let source = format!("oci:{}:image", dir.path().display());
+    crate::support::run(std::process::Command::new("skopeo").args([
+        "--insecure-policy",
+        "copy",
+        "--dest-tls-verify=false",
+        &source,
+        &format!("docker://{}/faulty/next:1", registry.addr()),
+    ]))
+    .success();
+    let layer = largest_blob(dir.path());
+    // Every attempt of the first run breaks after 256 KiB: it gives up with 5 × 256 KiB on disk.
+    let piece = 256 << 10;
+    let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(piece, 5).on(&layer));
+    let reference = format!("{}/faulty/next:1", proxy.addr());
+    context.hoist(&["pull", &reference]).failure(1);
+    assert!(!ingest_is_empty(&context), "the partial download is kept");
+    context.hoist(&["pull", &reference]).success();
+    let last = proxy.requests().into_iter().filter(|r| r.path.ends_with(&layer)).last().unwrap();
+    assert_eq!(last.header("range"), Some(format!("bytes={}-", 5 * piece).as_str()));
+    assert_consistent(&context.root());
+}
