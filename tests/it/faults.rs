@@ -123,7 +123,7 @@ fn redirects_to_another_host_carry_no_credentials() {
     // Blob storage on another host (127.0.0.2), like a CDN.
     let cdn = FaultProxy::start_on("127.0.0.2", &storage.addr(), Faults::none());
     let front = FaultProxy::start(&private.addr(), Faults::none().redirect_blobs_to(cdn.addr()));
-    docker_login(&context, &front.addr().to_string(), private.username(), private.password());
+    docker_login(&context, front.addr(), private.username(), private.password());
     context.hoist(&["pull", &format!("{}/private/app:1", front.addr())]).success();
     let front_blobs: Vec<_> = front.requests().into_iter().filter(|r| r.path.contains("/blobs/")).collect();
     assert!(front_blobs.iter().any(|r| r.header("authorization").is_some()), "the registry itself got credentials");
@@ -213,7 +213,7 @@ fn the_next_run_resumes_what_an_earlier_run_left() {
     context.hoist(&["pull", &reference]).failure(1);
     assert!(!ingest_is_empty(&context), "the partial download is kept");
     context.hoist(&["pull", &reference]).success();
-    let last = proxy.requests().into_iter().filter(|r| r.path.ends_with(&layer)).last().unwrap();
+    let last = proxy.requests().into_iter().filter(|r| r.path.ends_with(&layer)).next_back().unwrap();
     assert_eq!(last.header("range"), Some(format!("bytes={}-", 5 * piece).as_str()));
     assert_consistent(&context.root());
 }
