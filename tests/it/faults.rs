@@ -213,7 +213,7 @@ fn the_next_run_resumes_what_an_earlier_run_left() {
     context.hoist(&["pull", &reference]).failure(1);
     assert!(!ingest_is_empty(&context), "the partial download is kept");
     context.hoist(&["pull", &reference]).success();
-    let last = proxy.requests().into_iter().filter(|r| r.path.ends_with(&layer)).next_back().unwrap();
+    let last = proxy.requests().into_iter().rfind(|r| r.path.ends_with(&layer)).unwrap();
     assert_eq!(last.header("range"), Some(format!("bytes={}-", 5 * piece).as_str()));
     assert_consistent(&context.root());
 }
