@@ -61,3 +61,37 @@ fn basic_auth_over_tls_with_certs_d() {
         );
     }
 }
+
+#[test]
+fn token_auth_like_docker_hub() {
+    let registry = Registry::start(Setup::Token);
+    let context = TestContext::new();
+    let creds = format!("{}:{}", registry.username(), registry.password());
+    let public = format!("{}/public/app:1", registry.addr());
+    let private = format!("{}/private/app:1", registry.addr());
+    let layers = [("linux", "amd64", None)];
+    push_with_skopeo(&context, &public, &layers, &["--dest-creds", &creds]);
+    push_with_skopeo(&context, &private, &layers, &["--dest-creds", &creds]);
+
+    // Anonymous pull of a public repository: an anonymous token, reused for every blob.
+    let before = registry.token_server().requests().len();
+    context.hoist(&["pull", &public]).success();
+    let requests = registry.token_server().requests();
+    let new: Vec<_> = requests[before..].iter().collect();
+    assert_eq!(new.len(), 1, "one token for the manifest and every blob: {new:?}");
+    assert_eq!(new[0].subject.as_deref(), Some(""), "anonymous");
+    assert_eq!(new[0].scopes(), ["repository:public/app:pull"]);
+
+    let denied = context.hoist(&["pull", &private]).failure(1);
+    assert!(denied.stderr.contains("unauthorized"), "{}", denied.stderr);
+    assert!(denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())), "{}", denied.stderr);
+
+    docker_login(&context, &registry.addr(), registry.username(), registry.password());
+    context.hoist(&["pull", &private]).success();
+    let last = registry.token_server().requests().pop().unwrap();
+    assert_eq!(last.authorization.as_deref(), Some(format!("Basic {}", registry.username()).as_str()));
+    assert_eq!(last.param("account"), Some(registry.username()));
+
+    let catalog = context.hoist(&["catalog", &registry.addr()]).success().stdout;
+    assert_eq!(catalog, "private/app\npublic/app\n");
+}
