@@ -84,7 +84,11 @@ fn token_auth_like_docker_hub() {
 
     let denied = context.hoist(&["pull", &private]).failure(1);
     assert!(denied.stderr.contains("unauthorized"), "{}", denied.stderr);
-    assert!(denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())), "{}", denied.stderr);
+    assert!(
+        denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
+        "{}",
+        denied.stderr
+    );
 
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
     context.hoist(&["pull", &private]).success();
