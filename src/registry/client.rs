@@ -15,6 +15,8 @@ use crate::image::media;
 
 /// Registries enforce 4 MiB for manifests; hoist reads no more than that.
 pub const MAX_MANIFEST_SIZE: usize = 4 * 1024 * 1024;
+/// How many tags or repositories hoist asks for per page.
+const PAGE_SIZE: u32 = 1000;
 /// The most pages of tags or repositories hoist follows.
 const MAX_PAGES: usize = 10_000;
 
@@ -334,7 +336,10 @@ impl RegistryClient {
 
     async fn paginate(&self, first: &str, scope: &str) -> Result<Vec<Vec<u8>>, RegistryError> {
         let mut pages = Vec::new();
-        let mut path = first.to_string();
+        // Asking for pages makes registries that cap their answers say where the next one is.
+        let page_size =
+            std::env::var("HOIST_TEST_PAGE_SIZE").ok().and_then(|n| n.parse::<u32>().ok()).unwrap_or(PAGE_SIZE);
+        let mut path = format!("{first}?n={page_size}");
         for _ in 0..MAX_PAGES {
             let response = self.request(Method::GET, &path, scope, HeaderMap::new()).await?;
             if response.status() == StatusCode::NOT_FOUND {

@@ -85,3 +85,23 @@ fn skopeo_reads_the_store_and_a_registry_receives_it() {
         run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &destination])).success().stdout;
     assert_eq!(fixtures::sha256(remote.as_bytes()), digest, "the registry holds the same manifest");
 }
+
+#[test]
+fn docker_loads_what_hoist_saves() {
+    let engine = Command::new("docker").arg("info").output().is_ok_and(|output| output.status.success());
+    if !engine {
+        eprintln!("skipped: no Docker Engine");
+        return;
+    }
+    let context = TestContext::new();
+    let name = format!("hoist-test/saved:{}", std::process::id());
+    let id = context.import(&name, &[("etc/motd", b"saved by hoist\n")]);
+    let archive = context.path("for-docker.tar");
+    context.hoist(&["save", "-o", archive.to_str().unwrap(), &name]).success();
+    let loaded = run(Command::new("docker").arg("load").arg("-i").arg(&archive)).success().stdout;
+    let docker_id =
+        run(Command::new("docker").args(["image", "inspect", "--format", "{{.Id}}", &name])).success().stdout;
+    let _ = Command::new("docker").args(["rmi", "-f", &name]).output();
+    assert!(loaded.contains(&name), "{loaded}");
+    assert_eq!(docker_id.trim(), id);
+}

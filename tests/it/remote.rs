@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use crate::pull::push_with_skopeo;
+use crate::support::fault_proxy::{FaultProxy, Faults};
 use crate::support::registry::{Registry, Setup};
 use crate::support::{TestContext, fixtures, run};
 
@@ -63,4 +64,40 @@ fn cp_keeps_every_digest_and_delete_removes_the_tag() {
     assert!(missing.stderr.contains("manifest unknown"), "{}", missing.stderr);
     let gone = context.hoist(&["delete", &sibling]).failure(1);
     assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
+}
+
+#[test]
+fn listings_follow_every_page() {
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let image = format!("{}/paged/app:0", registry.addr());
+    context.import(&image, &[("a", b"paged")]);
+    for n in 1..5 {
+        context.hoist(&["tag", &image, &format!("{}/paged/app:{n}", registry.addr())]).success();
+    }
+    context.hoist(&["tag", &image, &format!("{}/other/one:1", registry.addr())]).success();
+    context.hoist(&["tag", &image, &format!("{}/other/two:1", registry.addr())]).success();
+    context.hoist(&["push", "-a", &format!("{}/paged/app", registry.addr())]).success();
+    context.hoist(&["push", &format!("{}/other/one:1", registry.addr())]).success();
+    context.hoist(&["push", &format!("{}/other/two:1", registry.addr())]).success();
+    let paged = |args: &[&str]| run(context.command().env("HOIST_TEST_PAGE_SIZE", "2").args(args)).success().stdout;
+    let mut tags: Vec<String> =
+        paged(&["tags", &format!("{}/paged/app", registry.addr())]).lines().map(String::from).collect();
+    tags.sort();
+    assert_eq!(tags, ["0", "1", "2", "3", "4"]);
+    assert_eq!(paged(&["catalog", &registry.addr()]), "other/one\nother/two\npaged/app\n");
+    assert!(registry.log().contains("/v2/_catalog?last="), "a second page was asked for");
+}
+
+#[test]
+fn delete_on_a_registry_that_forbids_it_says_so() {
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let proxy = FaultProxy::start(&registry.addr(), Faults::none().fail_first(1, 405).method(Some("DELETE")));
+    let image = format!("{}/locked/app:1", proxy.addr());
+    context.import(&image, &[("a", b"locked")]);
+    context.hoist(&["push", &image]).success();
+    let refused = context.hoist(&["delete", &image]).failure(1);
+    assert!(refused.stderr.contains("the registry does not allow deletes"), "{}", refused.stderr);
+    context.hoist(&["pull", &image]).success();
 }
