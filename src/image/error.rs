@@ -38,3 +38,16 @@ pub enum ImageError {
     #[error("image indexes nest deeper than {0} levels")]
     TooDeep(usize),
 }
+
+/// What can stop a transfer between the store and a registry (pull, push, copy).
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Other(String),
+}

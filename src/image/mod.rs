@@ -15,7 +15,7 @@ pub mod push;
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
 pub use document::{Document, MAX_NESTING, descriptor_digest, parse_config};
-pub use error::ImageError;
+pub use error::{ImageError, TransferError};
 pub use lookup::{LookupError, Target, lookup};
 pub use platform::Platform;
 

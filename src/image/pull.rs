@@ -31,17 +31,7 @@ pub trait PullReporter: Send + Sync {
     fn layer_done(&self, digest: &Digest);
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PullError {
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    #[error(transparent)]
-    Image(#[from] ImageError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error("{0}")]
-    Manifest(String),
-}
+pub use super::TransferError as PullError;
 
 pub struct Pulled {
     /// The digest the reference points at (the index's, for a multi-platform image).
@@ -74,7 +64,7 @@ pub async fn pull(
             verify(&child, &digest, client.registry())?;
             match parse(&child, client.registry())? {
                 Document::Manifest(manifest) => (child.bytes, manifest, digest),
-                Document::Index(_) => return Err(PullError::Manifest(format!("{digest} is an index inside an index"))),
+                Document::Index(_) => return Err(PullError::Other(format!("{digest} is an index inside an index"))),
             }
         }
     };
@@ -129,7 +119,7 @@ async fn fetch_top(
             Err(err) => return Err(err.into()),
         }
     }
-    Err(last_error.map_or_else(|| PullError::Manifest("no registry to pull from".into()), PullError::from))
+    Err(last_error.map_or_else(|| PullError::Other("no registry to pull from".into()), PullError::from))
 }
 
 fn verify(fetched: &FetchedManifest, expected: &Digest, registry: &str) -> Result<(), RegistryError> {
@@ -148,7 +138,7 @@ fn parse(fetched: &FetchedManifest, registry: &str) -> Result<Document, PullErro
     let claimed = (!fetched.media_type.is_empty()).then_some(fetched.media_type.as_str());
     Document::parse(&fetched.bytes, &fetched.digest, claimed).map_err(|err| match err {
         ImageError::BadDocument { reason, .. } => {
-            PullError::Manifest(format!("{registry} sent a manifest that is not valid: {reason}"))
+            PullError::Other(format!("{registry} sent a manifest that is not valid: {reason}"))
         }
         other => other.into(),
     })
@@ -176,7 +166,7 @@ fn blob_digests(manifest: &ImageManifest) -> Result<Vec<Digest>, ImageError> {
 fn store_document(store: &Store, bytes: &[u8], expected: &Digest) -> Result<(), PullError> {
     let written = store.write_blob(bytes)?;
     if &written != expected {
-        return Err(PullError::Manifest(format!("stored manifest {written} does not match {expected}")));
+        return Err(PullError::Other(format!("stored manifest {written} does not match {expected}")));
     }
     Ok(())
 }
@@ -214,7 +204,7 @@ async fn download_all(
         let reporter = reporter.clone();
         tasks.spawn(async move {
             let _permit =
-                permits.acquire_owned().await.map_err(|_| PullError::Manifest("download queue closed".into()))?;
+                permits.acquire_owned().await.map_err(|_| PullError::Other("download queue closed".into()))?;
             if is_layer {
                 reporter.layer_started(&digest, size);
             }
@@ -235,7 +225,7 @@ async fn download_all(
     let mut first_error = None;
     while let Some(result) = tasks.join_next().await {
         let outcome =
-            result.map_err(|err| PullError::Manifest(format!("a download stopped: {err}"))).and_then(|outcome| outcome);
+            result.map_err(|err| PullError::Other(format!("a download stopped: {err}"))).and_then(|outcome| outcome);
         if let Err(err) = outcome {
             first_error.get_or_insert(err);
         }

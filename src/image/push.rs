@@ -12,8 +12,8 @@ use tokio::task::JoinSet;
 use super::{Document, ImageError, MAX_NESTING, descriptor_digest};
 use crate::digest::Digest;
 use crate::reference::Reference;
+use crate::registry::RegistryClient;
 use crate::registry::upload::Mounted;
-use crate::registry::{RegistryClient, RegistryError};
 use crate::store::Store;
 
 /// What push tells the person watching, blob by blob.
@@ -25,17 +25,7 @@ pub trait PushReporter: Send + Sync {
     fn pushed(&self, digest: &Digest);
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PushError {
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    #[error(transparent)]
-    Image(#[from] ImageError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error("{0}")]
-    Other(String),
-}
+pub use super::TransferError as PushError;
 
 pub struct Pushed {
     pub digest: Digest,

@@ -31,10 +31,10 @@ pub fn print_error(error: &anyhow::Error) {
 
 /// What to suggest for an error; registry errors sit inside pull and push errors.
 fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    use crate::image::{pull::PullError, push::PushError};
+    use crate::image::TransferError;
     use crate::registry::RegistryError;
-    let registry_error = match (cause.downcast_ref::<PullError>(), cause.downcast_ref::<PushError>()) {
-        (Some(PullError::Registry(inner)), _) | (_, Some(PushError::Registry(inner))) => inner,
+    let registry_error = match cause.downcast_ref::<TransferError>() {
+        Some(TransferError::Registry(inner)) => inner,
         _ => cause.downcast_ref::<RegistryError>()?,
     };
     registry_error.hint()

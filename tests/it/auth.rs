@@ -30,9 +30,7 @@ fn basic_auth_over_tls_with_certs_d() {
     assert!(untrusted.stderr.contains(&format!("cannot reach {}", registry.addr())), "{}", untrusted.stderr);
     assert!(untrusted.stderr.to_lowercase().contains("certificate"), "{}", untrusted.stderr);
 
-    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
-    std::fs::create_dir_all(&certs).unwrap();
-    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
+    context.trust(&registry);
     let anonymous = context.hoist(&["pull", &reference]).failure(1);
     assert!(anonymous.stderr.contains("unauthorized:"), "{}", anonymous.stderr);
     assert!(

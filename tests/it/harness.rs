@@ -4,42 +4,16 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
 
 use crate::support::fault_proxy::{Fault, FaultProxy, Faults, SeenRequest};
+use crate::support::peers::{skopeo, umoci_image};
 use crate::support::registry::{Registry, Setup};
 use crate::support::token::{REDACTED, SERVICE, claims, form_encode};
 use crate::support::{TestContext, hex, require, run};
-
-/// A one-layer OCI image built by umoci in the context's folder; returns its skopeo name.
-fn umoci_image(context: &TestContext) -> String {
-    require("umoci");
-    let layout = context.path("layout");
-    let layout = layout.to_str().expect("utf-8 temp path");
-    let image = format!("{layout}:v1");
-    run(Command::new("umoci").args(["init", "--layout", layout])).success();
-    run(Command::new("umoci").args(["new", "--image", &image])).success();
-    let file = context.write("hello.txt", b"hello from the harness test\n");
-    run(Command::new("umoci").args(["insert", "--rootless", "--image", &image]).arg(&file).arg("/hello.txt")).success();
-    format!("oci:{image}")
-}
-
-/// skopeo with nothing of the caller's: no stored credentials, no trust policy file.
-fn skopeo(context: &TestContext) -> Command {
-    require("skopeo");
-    let mut command = Command::new("skopeo");
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", context.path("home"))
-        .env("REGISTRY_AUTH_FILE", context.path("home/auth.json"))
-        .stdin(Stdio::null())
-        .arg("--insecure-policy");
-    command
-}
 
 /// A raw answer: status, headers, and the body bytes up to where the server closed.
 struct Reply {
@@ -123,7 +97,7 @@ fn upload_with_curl(addr: &str, repository: &str, bytes: &[u8], chunked: bool, c
 fn token_registry_lets_anyone_pull_public_images_and_users_push() {
     let registry = Registry::start(Setup::Token);
     let context = TestContext::new();
-    let image = umoci_image(&context);
+    let image = umoci_image(&context, b"hello from the harness test\n");
     let credentials = format!("{}:{}", registry.username(), registry.password());
     let public = format!("docker://{}/public/x:v1", registry.addr());
 
@@ -298,7 +272,7 @@ fn fault_proxy_passes_uploads_and_downloads_through() {
     let reversed: Vec<u8> = bytes.iter().rev().copied().collect();
     let digest = upload_with_curl(proxy.addr(), "x", &reversed, true, &context);
     assert!(http(proxy.addr(), "GET", &format!("/v2/x/blobs/{digest}"), &[], b"").body == reversed);
-    let image = umoci_image(&context);
+    let image = umoci_image(&context, b"hello from the harness test\n");
     let target = format!("docker://{}/y:v1", proxy.addr());
     run(skopeo(&context).args(["copy", "--dest-tls-verify=false", &image, &target])).success();
     run(skopeo(&context).args(["inspect", "--tls-verify=false", &target])).success();

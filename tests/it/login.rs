@@ -48,18 +48,12 @@ fn files_containing(dir: &std::path::Path, secret: &str) -> Vec<String> {
     found
 }
 
-fn trust(context: &TestContext, registry: &Registry) {
-    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
-    std::fs::create_dir_all(&certs).unwrap();
-    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
-}
-
 #[test]
 fn login_keeps_the_password_in_the_keyring_only() {
     let session = KeyringSession::start();
     let registry = Registry::start(Setup::BasicTls);
     let context = TestContext::new();
-    trust(&context, &registry);
+    context.trust(&registry);
     let server = registry.addr();
     let user = registry.username();
 
@@ -148,7 +142,7 @@ fn token_login_stores_the_identity_token_instead_of_the_password() {
 fn without_a_keyring_login_falls_back_to_auth_json() {
     let registry = Registry::start(Setup::BasicTls);
     let context = TestContext::new();
-    trust(&context, &registry);
+    context.trust(&registry);
     let server = registry.addr();
     let outcome = context.hoist_with_stdin(
         &["login", "-u", registry.username(), "--password-stdin", &server],
@@ -171,7 +165,7 @@ fn without_a_keyring_login_falls_back_to_auth_json() {
 fn passwords_come_from_stdin_or_a_flag_and_are_never_shown() {
     let registry = Registry::start(Setup::BasicTls);
     let context = TestContext::new();
-    trust(&context, &registry);
+    context.trust(&registry);
     let server = registry.addr();
     let flagged = context.hoist(&["--debug", "login", "-u", registry.username(), "-p", registry.password(), &server]);
     assert_eq!(flagged.code, 0, "{flagged:?}");

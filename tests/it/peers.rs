@@ -3,22 +3,9 @@
 
 use std::process::Command;
 
+use crate::support::peers::podman;
 use crate::support::registry::{Registry, Setup};
 use crate::support::{TestContext, fixtures, require, run};
-
-/// podman with its own storage inside the test's folder (vfs: no root, no overlay needed).
-fn podman(context: &TestContext) -> Command {
-    require("podman");
-    let mut command = Command::new("podman");
-    command
-        .arg("--root")
-        .arg(context.path("podman/root"))
-        .arg("--runroot")
-        .arg(context.path("podman/run"))
-        .args(["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"])
-        .env("HOME", context.path("home"));
-    command
-}
 
 fn podman_id(context: &TestContext, name: &str) -> String {
     let outcome = run(podman(context).args(["image", "inspect", "--format", "{{.ID}}", name])).success();

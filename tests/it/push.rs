@@ -71,18 +71,7 @@ fn peers_pull_what_hoist_pushed() {
     let reference = format!("{}/peers/app:1", registry.addr());
     let id = context.import(&reference, &[("etc/motd", b"from hoist\n")]);
     context.hoist(&["push", &reference]).success();
-    let podman = |args: &[&str]| {
-        let mut command = Command::new("podman");
-        command
-            .arg("--root")
-            .arg(context.path("podman/root"))
-            .arg("--runroot")
-            .arg(context.path("podman/run"))
-            .args(["--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"])
-            .args(args)
-            .env("HOME", context.path("home"));
-        run(&mut command)
-    };
+    let podman = |args: &[&str]| run(crate::support::peers::podman(&context).args(args));
     podman(&["pull", "--tls-verify=false", &reference]).success();
     let podman_id = podman(&["image", "inspect", "--format", "{{.ID}}", &reference]).success().stdout;
     assert_eq!(podman_id.trim(), id.trim_start_matches("sha256:"));
@@ -181,9 +170,7 @@ fn rewrite_ref_name(archive: &std::path::Path, name: &str) {
 fn credentials_and_missing_images() {
     let registry = Registry::start(Setup::BasicTls);
     let context = TestContext::new();
-    let certs = context.path(&format!("config/certs.d/{}", registry.addr()));
-    std::fs::create_dir_all(&certs).unwrap();
-    std::fs::copy(registry.ca_pem(), certs.join("ca.crt")).unwrap();
+    context.trust(&registry);
     let reference = format!("{}/private/app:1", registry.addr());
     context.import(&reference, &[("a", b"a")]);
 

@@ -3,37 +3,10 @@
 //! push without credentials.
 
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 
+use crate::support::peers::{skopeo, umoci_image};
 use crate::support::registry::{Registry, Setup, USER_AGENT};
-use crate::support::{TestContext, require, run};
-
-/// A one-layer OCI image built by umoci in the context's folder; returns its skopeo name.
-fn umoci_image(context: &TestContext) -> String {
-    require("umoci");
-    let layout = context.path("layout");
-    let layout = layout.to_str().expect("utf-8 temp path");
-    let image = format!("{layout}:v1");
-    run(Command::new("umoci").args(["init", "--layout", layout])).success();
-    run(Command::new("umoci").args(["new", "--image", &image])).success();
-    let file = context.write("hello.txt", b"hello from the registry smoke test\n");
-    run(Command::new("umoci").args(["insert", "--rootless", "--image", &image]).arg(&file).arg("/hello.txt")).success();
-    format!("oci:{image}")
-}
-
-/// skopeo with nothing of the caller's: no stored credentials, no trust policy file.
-fn skopeo(context: &TestContext) -> Command {
-    require("skopeo");
-    let mut command = Command::new("skopeo");
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", context.path("home"))
-        .env("REGISTRY_AUTH_FILE", context.path("home/auth.json"))
-        .stdin(Stdio::null())
-        .arg("--insecure-policy");
-    command
-}
+use crate::support::{TestContext, run};
 
 #[test]
 fn plain_registry_takes_a_push_and_stops_on_drop() {
@@ -44,7 +17,7 @@ fn plain_registry_takes_a_push_and_stops_on_drop() {
     assert_eq!((catalog.status, catalog.body.trim()), (200, r#"{"repositories":[]}"#));
 
     let context = TestContext::new();
-    let image = umoci_image(&context);
+    let image = umoci_image(&context, b"hello from the registry smoke test\n");
     let target = format!("docker://{}/smoke/image:v1", registry.addr());
     run(skopeo(&context).args(["copy", "--dest-tls-verify=false", &image, &target])).success();
 
@@ -67,7 +40,7 @@ fn tls_registry_takes_a_push_only_with_credentials() {
     assert_eq!(registry.username(), "testuser");
     assert_eq!(registry.cert_dir().join("ca.crt"), registry.ca_pem());
     let context = TestContext::new();
-    let image = umoci_image(&context);
+    let image = umoci_image(&context, b"hello from the registry smoke test\n");
     let target = format!("docker://{}/smoke/image:v1", registry.addr());
     let cert_dir = registry.cert_dir().to_str().expect("utf-8 temp path");
 

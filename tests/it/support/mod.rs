@@ -3,6 +3,7 @@
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod keyring;
+pub mod peers;
 pub mod registry;
 pub mod token;
 
@@ -112,6 +113,13 @@ impl TestContext {
         let tar = fixtures::rootfs_tar(files);
         let path = self.write(&format!("{}.tar", reference.replace(['/', ':'], "_")), &tar);
         self.hoist(&["import", path.to_str().expect("utf-8"), reference]).success().stdout.trim().to_string()
+    }
+
+    /// Trusts a TLS registry's CA the way Docker does: `<config>/certs.d/HOST:PORT/ca.crt`.
+    pub fn trust(&self, registry: &registry::Registry) {
+        let certs = self.path(&format!("config/certs.d/{}", registry.addr()));
+        fs::create_dir_all(&certs).expect("certs.d");
+        fs::copy(registry.ca_pem(), certs.join("ca.crt")).expect("ca.crt");
     }
 
     /// A snapshot of the store's files, to show a failed command changed nothing.
