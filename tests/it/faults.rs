@@ -39,19 +39,8 @@ fn a_broken_download_resumes_with_range() {
     let registry = Registry::start(Setup::Plain);
     // A big layer, so that the cut falls inside it.
     let big = fixtures::noise(3, 3 << 20);
-    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
-    fixtures::oci_layout(dir.path(), "image", &[AMD64], &big);
-    let source = format!("oci:{}:image", dir.path().display());
-    crate::support::run(std::process::Command::new("skopeo").args([
-        "--insecure-policy",
-        "copy",
-        "--dest-tls-verify=false",
-        &source,
-        &format!("docker://{}/faulty/big:1", registry.addr()),
-    ]))
-    .success();
+    let layer = push_layout(&context, &big, &[(format!("{}/faulty/big:1", registry.addr()), Vec::new())]);
     let cut = 1 << 20;
-    let layer = largest_blob(dir.path());
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(cut, 1).on(&layer));
     context.hoist(&["pull", &format!("{}/faulty/big:1", proxy.addr())]).success();
     assert_consistent(&context.root());
@@ -78,20 +67,22 @@ fn largest_blob(layout: &std::path::Path) -> String {
     format!("sha256:{}", largest.file_name().to_string_lossy())
 }
 
-/// Pushes one layout to several registries, so that they hold the same blobs.
-fn push_layout(context: &TestContext, destinations: &[(String, Vec<String>)]) {
+/// Pushes one layout whose layer holds `content` to several registries, so that they hold the
+/// same blobs; returns the digest of its layer.
+fn push_layout(context: &TestContext, content: &[u8], destinations: &[(String, Vec<String>)]) -> String {
     let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
-    fixtures::oci_layout(dir.path(), "image", &[AMD64], b"same everywhere");
+    fixtures::oci_layout(dir.path(), "image", &[AMD64], content);
     let source = format!("oci:{}:image", dir.path().display());
     for (destination, extra) in destinations {
-        let mut command = std::process::Command::new("skopeo");
+        let mut command = crate::support::peers::skopeo(context);
         command
-            .args(["--insecure-policy", "copy", "--dest-tls-verify=false"])
+            .args(["copy", "--dest-tls-verify=false"])
             .args(extra)
             .arg(&source)
             .arg(format!("docker://{destination}"));
         crate::support::run(&mut command).success();
     }
+    largest_blob(dir.path())
 }
 
 #[test]
@@ -115,6 +106,7 @@ fn redirects_to_another_host_carry_no_credentials() {
     let creds = format!("{}:{}", private.username(), private.password());
     push_layout(
         &context,
+        b"same everywhere",
         &[
             (reference.clone(), vec!["--dest-creds".into(), creds]),
             (format!("{}/private/app:1", storage.addr()), Vec::new()),
@@ -194,18 +186,11 @@ fn a_lost_answer_to_a_chunk_starts_a_new_session() {
 fn the_next_run_resumes_what_an_earlier_run_left() {
     let context = TestContext::new();
     let registry = Registry::start(Setup::Plain);
-    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
-    fixtures::oci_layout(dir.path(), "image", &[AMD64], &fixtures::noise(5, 3 << 20));
-    let source = format!("oci:{}:image", dir.path().display());
-    crate::support::run(std::process::Command::new("skopeo").args([
-        "--insecure-policy",
-        "copy",
-        "--dest-tls-verify=false",
-        &source,
-        &format!("docker://{}/faulty/next:1", registry.addr()),
-    ]))
-    .success();
-    let layer = largest_blob(dir.path());
+    let layer = push_layout(
+        &context,
+        &fixtures::noise(5, 3 << 20),
+        &[(format!("{}/faulty/next:1", registry.addr()), Vec::new())],
+    );
     // Every attempt of the first run breaks after 256 KiB: it gives up with 5 × 256 KiB on disk.
     let piece = 256 << 10;
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(piece, 5).on(&layer));
