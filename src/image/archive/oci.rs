@@ -42,8 +42,13 @@ pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, Archi
     }
     store_layers(store, entries, collected.layers)?;
     for (digest, bytes) in &collected.documents {
-        store.write_blob(bytes)?;
-        debug_assert!(store.has_blob(digest));
+        let written = store.write_blob(bytes)?;
+        if &written != digest {
+            return Err(ArchiveError::BadDocument {
+                path: blob_path(digest),
+                reason: format!("its content has digest {written}"),
+            });
+        }
     }
     Ok(found)
 }
