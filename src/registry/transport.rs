@@ -25,6 +25,8 @@ pub struct Transport {
     cert_folders: Vec<PathBuf>,
     debug: bool,
     retry_base: Duration,
+    /// How long a read may wait for a byte: a registry that stalls is an error, not a hang.
+    read_timeout: Duration,
     clients: Mutex<HashMap<String, Client>>,
 }
 
@@ -37,7 +39,12 @@ impl Transport {
             .ok()
             .and_then(|ms| ms.parse().ok())
             .map_or(Duration::from_millis(500), Duration::from_millis);
+        let read_timeout = std::env::var("HOIST_TEST_READ_TIMEOUT_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(Duration::from_secs(60), Duration::from_millis);
         Transport {
+            read_timeout,
             insecure,
             cert_folders: vec![PathBuf::from("/etc/docker/certs.d"), config_dir.join("certs.d")],
             debug,
@@ -83,7 +90,7 @@ impl Transport {
         let mut builder = Client::builder()
             .user_agent(concat!("hoist/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30))
-            .read_timeout(Duration::from_secs(60))
+            .read_timeout(self.read_timeout)
             .redirect(policy)
             .danger_accept_invalid_certs(self.is_insecure(host));
         for folder in self.cert_folders.iter().map(|folder| folder.join(host)).filter(|folder| folder.is_dir()) {

@@ -8,6 +8,7 @@ mod auth;
 mod docs;
 mod faults;
 mod harness;
+mod hostile;
 mod local;
 mod login;
 mod peers;

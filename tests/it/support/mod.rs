@@ -2,6 +2,7 @@
 
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod hostile;
 pub mod keyring;
 pub mod peers;
 pub mod registry;

@@ -1,0 +1,144 @@
+//! Registries and archives that lie: traversal digests, sizes that do not hold, indexes that
+//! point back at themselves, metadata-address realms, stalls, and archives that claim more
+//! than they hold. Each is a clear error, nothing is written outside the store, and the store
+//! stays consistent.
+
+use std::time::{Duration, Instant};
+
+use crate::support::hostile::{Answer, HostileRegistry};
+use crate::support::{TestContext, assert_consistent, fixtures};
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+
+fn manifest(config: (&str, usize), layers: &[(&str, usize)]) -> Vec<u8> {
+    let layers: Vec<_> = layers
+        .iter()
+        .map(|(digest, size)| serde_json::json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": size}))
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config.0, "size": config.1},
+        "layers": layers,
+    }))
+    .unwrap()
+}
+
+/// The pull fails with `message`, names nothing, and leaves the store consistent (blobs that
+/// were verified before the failure may stay, for garbage collection to take).
+fn pull_fails(context: &TestContext, reference: &str, message: &str) {
+    let outcome = context.hoist(&["pull", reference]).failure(1);
+    assert!(outcome.stderr.contains(message), "{}", outcome.stderr);
+    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+    assert_eq!(assert_consistent(&context.root()), 0, "no name was added");
+}
+
+#[test]
+fn a_traversal_digest_never_becomes_a_path() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    let evil = "sha256:../../../../../../tmp/hoist-traversal-victim";
+    registry.answer("/v2/evil/app/manifests/1", Answer::json(OCI_MANIFEST, &manifest((evil, 10), &[(evil, 10)])));
+    registry.answer(
+        "/v2/evil/app/blobs/sha256:../../../../../../tmp/hoist-traversal-victim",
+        Answer::json("application/octet-stream", b"0123456789"),
+    );
+    pull_fails(&context, &format!("{}/evil/app:1", registry.addr()), "sent a manifest that is not valid");
+    assert!(!std::path::Path::new("/tmp/hoist-traversal-victim").exists());
+}
+
+#[test]
+fn a_blob_larger_than_its_descriptor_is_refused() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config_digest = fixtures::sha256(config);
+    let layer = fixtures::noise(1, 100_000);
+    let layer_digest = fixtures::sha256(&layer);
+    registry.answer(
+        "/v2/liar/app/manifests/1",
+        Answer::json(OCI_MANIFEST, &manifest((&config_digest, config.len()), &[(&layer_digest, 10)])),
+    );
+    registry.answer(&format!("/v2/liar/app/blobs/{config_digest}"), Answer::json("application/octet-stream", config));
+    registry.answer(&format!("/v2/liar/app/blobs/{layer_digest}"), Answer::json("application/octet-stream", &layer));
+    pull_fails(&context, &format!("{}/liar/app:1", registry.addr()), "not the 10 its descriptor says");
+}
+
+#[test]
+fn an_index_that_points_back_at_itself_ends() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    // Every manifest the registry serves is this index, whatever digest was asked for.
+    let child = fixtures::sha256(b"some manifest");
+    let index = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "mediaType": OCI_INDEX,
+        "manifests": [{"mediaType": OCI_INDEX, "digest": child, "size": 100, "platform": {"os": "linux", "architecture": "amd64"}}],
+    }))
+    .unwrap();
+    registry.answer("/v2/loop/app/manifests/1", Answer::json(OCI_INDEX, &index));
+    registry.answer(&format!("/v2/loop/app/manifests/{child}"), Answer::json(OCI_INDEX, &index));
+    pull_fails(&context, &format!("{}/loop/app:1", registry.addr()), "arrived with digest");
+}
+
+#[test]
+fn a_realm_at_the_metadata_address_is_refused() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    let challenge = r#"Bearer realm="http://169.254.169.254/latest/meta-data/token",service="evil""#;
+    registry.answer("/v2/", Answer::status(401, &[("WWW-Authenticate", challenge)]));
+    registry.answer("/v2/meta/app/manifests/1", Answer::status(401, &[("WWW-Authenticate", challenge)]));
+    pull_fails(
+        &context,
+        &format!("{}/meta/app:1", registry.addr()),
+        "169.254.169.254 is a private or link-local address",
+    );
+}
+
+#[test]
+fn a_registry_that_stalls_mid_blob_is_an_error_not_a_hang() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config_digest = fixtures::sha256(config);
+    let layer = fixtures::noise(2, 200_000);
+    let layer_digest = fixtures::sha256(&layer);
+    registry.answer(
+        "/v2/slow/app/manifests/1",
+        Answer::json(OCI_MANIFEST, &manifest((&config_digest, config.len()), &[(&layer_digest, layer.len())])),
+    );
+    registry.answer(&format!("/v2/slow/app/blobs/{config_digest}"), Answer::json("application/octet-stream", config));
+    let mut stalling = Answer::json("application/octet-stream", &layer);
+    stalling.stall = Some((1000, Duration::from_secs(3600)));
+    registry.answer(&format!("/v2/slow/app/blobs/{layer_digest}"), stalling);
+    let started = Instant::now();
+    let outcome = crate::support::run(
+        context
+            .command()
+            .env("HOIST_TEST_READ_TIMEOUT_MS", "300")
+            .args(["pull", &format!("{}/slow/app:1", registry.addr())]),
+    );
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(outcome.stderr.contains(&format!("the connection to {} failed", registry.addr())), "{}", outcome.stderr);
+    assert!(started.elapsed() < Duration::from_secs(30), "it gave up in {:?}", started.elapsed());
+    assert_consistent(&context.root());
+}
+
+#[test]
+fn an_archive_that_claims_more_than_it_holds_is_refused() {
+    let context = TestContext::new();
+    context.hoist(&["images"]).success();
+    let before = context.store_snapshot();
+    // A header that claims a 10 GB layer, followed by a few bytes.
+    let mut header = tar::Header::new_gnu();
+    header.set_path("big/layer.tar").unwrap();
+    header.set_size(10_000_000_000);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    let mut archive = header.as_bytes().to_vec();
+    archive.extend_from_slice(&[0u8; 4096]);
+    let path = context.write("sparse.tar", &archive);
+    let outcome = context.hoist(&["load", "-i", path.to_str().unwrap()]).failure(1);
+    assert!(outcome.stderr.contains("truncated") || outcome.stderr.contains("not a valid tar"), "{}", outcome.stderr);
+    assert_eq!(context.store_snapshot(), before);
+}
