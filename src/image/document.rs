@@ -11,6 +11,10 @@ use crate::store::Store;
 
 /// The most indexes hoist follows inside one another.
 pub const MAX_NESTING: usize = 4;
+/// The most layers an image may have (Docker stops at 127; this leaves room, not abuse).
+pub const MAX_LAYERS: usize = 1000;
+/// The most entries an index may list.
+pub const MAX_PLATFORMS: usize = 1000;
 
 #[expect(clippy::large_enum_variant, reason = "one short-lived value per document read")]
 pub enum Document {
@@ -37,11 +41,23 @@ impl Document {
             return Err(ImageError::Schema1 { digest: digest.clone() });
         }
         if media::is_index(&kind) || (kind.is_empty() && probe.manifests.is_some()) {
-            let index = serde_json::from_slice(bytes).map_err(|err| bad(err.to_string()))?;
+            let index: ImageIndex = serde_json::from_slice(bytes).map_err(|err| bad(err.to_string()))?;
+            if index.manifests().len() > MAX_PLATFORMS {
+                return Err(bad(format!(
+                    "it lists {} images, more than the {MAX_PLATFORMS} hoist accepts",
+                    index.manifests().len()
+                )));
+            }
             return Ok(Document::Index(index));
         }
         if media::is_manifest(&kind) || kind.is_empty() {
-            let manifest = serde_json::from_slice(bytes).map_err(|err| bad(err.to_string()))?;
+            let manifest: ImageManifest = serde_json::from_slice(bytes).map_err(|err| bad(err.to_string()))?;
+            if manifest.layers().len() > MAX_LAYERS {
+                return Err(bad(format!(
+                    "it has {} layers, more than the {MAX_LAYERS} hoist accepts",
+                    manifest.layers().len()
+                )));
+            }
             return Ok(Document::Manifest(manifest));
         }
         Err(ImageError::UnknownMediaType { digest: digest.clone(), media_type: kind })
@@ -66,4 +82,31 @@ pub fn parse_config(bytes: &[u8], digest: &Digest) -> Result<ImageConfiguration,
         digest: digest.clone(),
         reason: err.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: serde_json::Value) -> Result<Document, ImageError> {
+        let bytes = serde_json::to_vec(&json).unwrap();
+        Document::parse(&bytes, &Digest::sha256_of(&bytes), None)
+    }
+
+    #[test]
+    fn refuses_schema1_and_too_many_entries() {
+        assert!(matches!(
+            parse(serde_json::json!({"schemaVersion": 1, "fsLayers": []})),
+            Err(ImageError::Schema1 { .. })
+        ));
+        let layer = serde_json::json!({"mediaType": media::OCI_LAYER_GZIP, "digest": Digest::sha256_of(b"x").to_string(), "size": 1});
+        let config = serde_json::json!({"mediaType": media::OCI_CONFIG, "digest": Digest::sha256_of(b"c").to_string(), "size": 1});
+        let manifest = |count: usize| serde_json::json!({"schemaVersion": 2, "mediaType": media::OCI_MANIFEST, "config": config, "layers": vec![layer.clone(); count]});
+        assert!(matches!(parse(manifest(MAX_LAYERS)), Ok(Document::Manifest(_))));
+        let error = parse(manifest(MAX_LAYERS + 1)).err().unwrap().to_string();
+        assert!(error.contains("more than the 1000"), "{error}");
+        let index = serde_json::json!({"schemaVersion": 2, "mediaType": media::OCI_INDEX, "manifests": vec![layer; MAX_PLATFORMS + 1]});
+        assert!(parse(index).is_err());
+        assert!(parse(serde_json::json!([1, 2, 3])).is_err());
+    }
 }
