@@ -124,6 +124,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
 fn find_one(images: &[(NameEntry, Summary)], argument: &str) -> anyhow::Result<(NameEntry, Summary)> {
     match image::lookup(images, argument)? {
         Target::Name(entry, summary) => Ok((entry, summary)),
-        Target::Id(_, mut holders) => Ok(holders.swap_remove(0)),
+        Target::Id(id, holders) => holders.into_iter().next().ok_or_else(|| anyhow::anyhow!("No such image: {id}")),
     }
 }

@@ -22,7 +22,10 @@ pub fn run(args: SaveArgs, context: &Context) -> anyhow::Result<()> {
     for argument in &args.images {
         let (descriptor, names) = match image::lookup(&images, argument)? {
             Target::Name(entry, _) => (entry.descriptor, entry.reference.into_iter().collect::<Vec<_>>()),
-            Target::Id(_, holders) => (holders[0].0.descriptor.clone(), Vec::new()),
+            Target::Id(id, holders) => match holders.first() {
+                Some((entry, _)) => (entry.descriptor.clone(), Vec::new()),
+                None => bail!("No such image: {id}"),
+            },
         };
         let image = Image::open(&store, &descriptor, &Platform::host())?;
         let slot = chosen.entry(image.config_digest.clone()).or_insert_with(|| (Vec::new(), image));
