@@ -56,7 +56,8 @@ def markdown(results, meta, chart_note):
         f"{m['filesystem']}. **Shared machine**: load average {m['load_start']} at the start, "
         f"{m['load_end']} at the end (per case below); the figures are noisy.",
         f"- tools: {m['tools']}",
-        f"- method: hyperfine, {m['runs']} timed runs per command ({m['big_runs']} for big-layer) after 1 warm-up, "
+        f"- method: hyperfine, {m['runs']} timed runs per command ({m['big_runs']} for big-layer, "
+        f"{m.get('podman_runs', m['runs'])} for podman) after 1 warm-up, "
         "as rounds of `hyperfine --runs 1` over all of a case's commands, so that hoist and skopeo alternate. "
         "Each run's `--prepare` wipes what the command writes (hoist's store, skopeo's OCI folder, podman's "
         "store) or, for pushes, stops the target registry, deletes its storage and starts it again. Times are "
@@ -91,13 +92,14 @@ def markdown(results, meta, chart_note):
                      f"{hoist['rss_mib']:.0f} / {skopeo['rss_mib']:.0f} MiB, {rss_ok} |")
     lines += ["", "![hoist and skopeo, median seconds and ratio per case](chart.svg)", "", chart_note, "",
               "## Context: podman, and the limits of the wire and of hashing", "",
-              "| case | command | median (min–max) | ÷ skopeo | peak RSS | what it is |", "|---|---|---|---|---|---|"]
+              "| case | command | median (min–max) | runs | ÷ skopeo | peak RSS | what it is |", "|---|---|---|---|---|---|---|"]
     for r in results:
         skopeo = r["figures"]["skopeo"]
         for tool, f in r["figures"].items():
             if tool in ("hoist", "skopeo"):
                 continue
-            lines.append(f"| {r['case']} | {tool} | {span(f)} | {f['median'] / skopeo['median']:.2f} | "
+            lines.append(f"| {r['case']} | {tool} | {span(f)} | {f.get('runs', r['runs'])} | "
+                         f"{f['median'] / skopeo['median']:.2f} | "
                          f"{f['rss_mib']:.0f} MiB | {f['note']} |")
     lines += ["", "## Where the time goes: CPU per run", "",
               "User and system CPU seconds (hyperfine's medians), against wall-clock medians; CPU above wall "
@@ -152,26 +154,32 @@ def write_chart(results, path: Path, work: Path):
                     f"{ratio:.4f}\t{target if target is not None else 'NaN'}")
     data.write_text("\n".join(rows) + "\n")
     script = f"""
-set terminal svg size 1000,800 dynamic font "sans,12" background "white"
+set terminal svg size 1000,860 dynamic font "sans,12" background "white"
 set output "{path}"
 set datafile separator "\\t"
-set key autotitle columnhead top left
-set style data histograms
-set style histogram clustered gap 1
+set key top left
 set style fill solid 0.85 border -1
 set grid ytics
-set xtics scale 0 rotate by -15
-set multiplot layout 2,1 title "hoist vs skopeo (median of the timed runs)"
+set xtics nomirror scale 0
+set xrange [-0.6:{len(results) - 0.4}]
+set bmargin 4
+set offsets 0, 0, graph 0.15, 0  # room for the key above the bars
+# "pull realistic" -> two lines under the bars
+label(c) = sprintf("%s\\n%s", word(strcol(c), 1), strcol(c)[strlen(word(strcol(c), 1)) + 2:])
+set multiplot layout 2,1 title "hoist vs skopeo (medians of the timed runs)"
 set logscale y
 set yrange [0.01:*]
 set ylabel "seconds (log scale)"
-plot "{data}" using 2:xtic(1) lc rgb "#1f77b4", "" using 3 lc rgb "#ff7f0e"
+set boxwidth 0.38
+plot "{data}" skip 1 using ($0 - 0.2):2 with boxes lc rgb "#1f77b4" title "hoist", \\
+     "" skip 1 using ($0 + 0.2):3 with boxes lc rgb "#ff7f0e" title "skopeo", \\
+     "" skip 1 using 0:(NaN):xtic(label(1)) notitle
 unset logscale y
 set yrange [0:*]
 set ylabel "hoist ÷ skopeo"
-set boxwidth 0.6
-plot "{data}" using 4:xtic(1) title "hoist ÷ skopeo" lc rgb "#2ca02c", \\
-     "" using 0:5 with points pt 9 ps 2 lc rgb "#d62728" title "target (at most)"
+set boxwidth 0.5
+plot "{data}" skip 1 using 0:4:xtic(label(1)) with boxes lc rgb "#2ca02c" title "hoist ÷ skopeo", \\
+     "" skip 1 using 0:5 with boxes fs empty lw 3 dt 2 lc rgb "#d62728" title "target (at most)"
 unset multiplot
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
