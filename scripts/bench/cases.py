@@ -49,7 +49,7 @@ class Bench:
         self.scratch = work / "scratch"  # what the timed commands write; deleted at the end
         self.results = work / "results"
         self.scripts = work / "scripts"
-        self.push_store = work / "hoist-push-store"  # hoist's store for the push cases, kept
+        self.push_store = work / "hoist-push-store"  # hoist's store for the push cases
         os.environ["HOIST_CONFIG"] = str(work / "hoist-config")  # no user configuration
         os.environ.pop("HOIST_ROOT", None)
         (work / "hoist-config").mkdir(parents=True, exist_ok=True)
@@ -76,9 +76,11 @@ class Bench:
         return self.work / "images" / name
 
     def set_up(self):
-        """Starts both registries, puts the images into `src`, and into the push store."""
+        """Starts both registries, puts the images into `src`, and into a new push store (so that
+        no name or blob source from an earlier run, with other ports or images, is left in it)."""
         self.registry("start", "src")
         self.registry("wipe", "dst")
+        shutil.rmtree(self.push_store, ignore_errors=True)
         for name in self.images:
             run("skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{self.layout(name)}:1",
                 f"docker://{self.src_ref(name)}")
