@@ -46,11 +46,17 @@ impl Config {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        let config: Config = toml::from_str(&text).map_err(|err| {
+        Config::parse(&text, &path)
+    }
+
+    /// Parses and checks the text of a `config.toml`; `path` is only for error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |line, message| ConfigError::Invalid { path: path.to_path_buf(), line, message };
+        let config: Config = toml::from_str(text).map_err(|err| {
             let line = err.span().map_or(1, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError::Invalid { path: path.clone(), line, message: err.message().to_string() }
+            invalid(line, err.message().to_string())
         })?;
-        config.check().map_err(|message| ConfigError::Invalid { path, line: line_of(&text, &message), message })?;
+        config.check().map_err(|message| invalid(line_of(text, &message), message))?;
         Ok(config)
     }
 

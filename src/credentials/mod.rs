@@ -70,6 +70,21 @@ pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str))
     None
 }
 
+/// Decodes every `auths` entry of an `auth.json` or Docker `config.json` text as `lookup` does
+/// the one it needs, without a file, keyring or helper (for fuzzing): each entry's host (as
+/// [`key_host`] gives it) with its credentials; an error for the first entry that has none.
+pub fn parse_auth_file(text: &str) -> Result<Vec<(String, Option<Credentials>)>, String> {
+    let file: file::AuthFile = serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))?;
+    file.auths
+        .iter()
+        .map(|(key, entry)| {
+            let host = key_host(key);
+            let credentials = docker::decode(entry).map_err(|reason| format!("the entry for {host} {reason}"))?;
+            Ok((host, credentials))
+        })
+        .collect()
+}
+
 /// podman's `auth.json`: `$REGISTRY_AUTH_FILE`, else `$XDG_RUNTIME_DIR/containers/auth.json`.
 fn podman_path() -> Option<std::path::PathBuf> {
     if let Some(path) = std::env::var_os("REGISTRY_AUTH_FILE") {

@@ -8,6 +8,7 @@ pub mod safe_url;
 mod transport;
 pub mod upload;
 
+pub use auth::{Challenge, parse_challenge};
 pub use client::{FetchedManifest, RegistryClient};
 pub use error::RegistryError;
 pub use transport::Transport;

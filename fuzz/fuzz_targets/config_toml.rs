@@ -1,0 +1,20 @@
+//! `config.toml` parsing and checking (`Config::parse`, which `Config::load` uses) on any text.
+#![no_main]
+
+use std::path::Path;
+
+use hoist::config::Config;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match Config::parse(text, Path::new("config.toml")) {
+        Ok(config) => {
+            assert!((1..=64).contains(&config.max_concurrent_downloads));
+            assert!((1..=64).contains(&config.max_concurrent_uploads));
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
+    }
+});
