@@ -63,9 +63,10 @@ def markdown(results, meta, chart_note):
         "store) or, for pushes, stops the target registry, deletes its storage and starts it again. Times are "
         "whole processes; medians (min–max). Peak RSS from one more run of each under `/usr/bin/time -f %M`. "
         "The images' files sit in the page cache (plenty of RAM), so reads cost no disk time.",
-        "- durability is not the same: hoist fsyncs every blob before renaming it into its store (for big-layer, "
-        "the final fsync of 1 GiB is about 1 s of hoist's pull); skopeo 1.9's `oci:` destination does not fsync "
-        "blobs (strace shows only its blob-info cache's fdatasync); the curl case syncs its files at the end.",
+        "- durability is not the same: hoist fsyncs every blob before renaming it into its store (a download "
+        "has the kernel write what it has every 64 MiB, so the final fsync waits for the last stretch only); "
+        "skopeo 1.9's `oci:` destination does not fsync blobs (strace shows only its blob-info cache's "
+        "fdatasync); the curl case syncs its files at the end.",
         "- registries: CNCF distribution (`docker-registry`) on 127.0.0.1, plain HTTP, no auth, no cache; the "
         "source registry and the push target are two registries on two ports, so no cross-repository mount can "
         "stand in for an upload.",
