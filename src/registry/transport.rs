@@ -35,14 +35,8 @@ impl Transport {
     /// hoist's own `certs.d`.
     pub fn new(insecure: Vec<String>, config_dir: &Path, debug: bool) -> Transport {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let retry_base = std::env::var("HOIST_TEST_RETRY_MS")
-            .ok()
-            .and_then(|ms| ms.parse().ok())
-            .map_or(Duration::from_millis(500), Duration::from_millis);
-        let read_timeout = std::env::var("HOIST_TEST_READ_TIMEOUT_MS")
-            .ok()
-            .and_then(|ms| ms.parse().ok())
-            .map_or(Duration::from_secs(60), Duration::from_millis);
+        let retry_base = test_millis("HOIST_TEST_RETRY_MS").unwrap_or(Duration::from_millis(500));
+        let read_timeout = test_millis("HOIST_TEST_READ_TIMEOUT_MS").unwrap_or(Duration::from_secs(60));
         Transport {
             read_timeout,
             insecure,
@@ -215,4 +209,9 @@ fn read_cert_folder(folder: &Path) -> Result<(Vec<reqwest::Certificate>, Option<
         }
     }
     Ok((roots, identity))
+}
+
+/// A duration in milliseconds from a test-only environment variable (tests shorten waits).
+fn test_millis(name: &str) -> Option<Duration> {
+    std::env::var(name).ok().and_then(|ms| ms.parse().ok()).map(Duration::from_millis)
 }

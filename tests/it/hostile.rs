@@ -10,6 +10,7 @@ use crate::support::{TestContext, assert_consistent, fixtures};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+const BLOB: &str = "application/octet-stream";
 
 fn manifest(config: (&str, usize), layers: &[(&str, usize)]) -> Vec<u8> {
     let layers: Vec<_> = layers
@@ -22,6 +23,18 @@ fn manifest(config: (&str, usize), layers: &[(&str, usize)]) -> Vec<u8> {
         "layers": layers,
     }))
     .unwrap()
+}
+
+/// Scripts `REPOSITORY:1` as an image of one layer whose manifest claims `claimed` bytes for
+/// `layer`, with its config; returns the layer's blob path, whose answer is the test's to script.
+fn one_layer_image(registry: &HostileRegistry, repository: &str, layer: &[u8], claimed: usize) -> String {
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config_digest = fixtures::sha256(config);
+    let layer_digest = fixtures::sha256(layer);
+    let manifest = manifest((&config_digest, config.len()), &[(&layer_digest, claimed)]);
+    registry.answer(&format!("/v2/{repository}/manifests/1"), Answer::body(OCI_MANIFEST, &manifest));
+    registry.answer(&format!("/v2/{repository}/blobs/{config_digest}"), Answer::body(BLOB, config));
+    format!("/v2/{repository}/blobs/{layer_digest}")
 }
 
 /// The pull fails with `message`, names nothing, and leaves the store consistent (blobs that
@@ -38,10 +51,10 @@ fn a_traversal_digest_never_becomes_a_path() {
     let registry = HostileRegistry::start();
     let context = TestContext::new();
     let evil = "sha256:../../../../../../tmp/hoist-traversal-victim";
-    registry.answer("/v2/evil/app/manifests/1", Answer::json(OCI_MANIFEST, &manifest((evil, 10), &[(evil, 10)])));
+    registry.answer("/v2/evil/app/manifests/1", Answer::body(OCI_MANIFEST, &manifest((evil, 10), &[(evil, 10)])));
     registry.answer(
         "/v2/evil/app/blobs/sha256:../../../../../../tmp/hoist-traversal-victim",
-        Answer::json("application/octet-stream", b"0123456789"),
+        Answer::body(BLOB, b"0123456789"),
     );
     pull_fails(&context, &format!("{}/evil/app:1", registry.addr()), "sent a manifest that is not valid");
     assert!(!std::path::Path::new("/tmp/hoist-traversal-victim").exists());
@@ -51,16 +64,9 @@ fn a_traversal_digest_never_becomes_a_path() {
 fn a_blob_larger_than_its_descriptor_is_refused() {
     let registry = HostileRegistry::start();
     let context = TestContext::new();
-    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
-    let config_digest = fixtures::sha256(config);
     let layer = fixtures::noise(1, 100_000);
-    let layer_digest = fixtures::sha256(&layer);
-    registry.answer(
-        "/v2/liar/app/manifests/1",
-        Answer::json(OCI_MANIFEST, &manifest((&config_digest, config.len()), &[(&layer_digest, 10)])),
-    );
-    registry.answer(&format!("/v2/liar/app/blobs/{config_digest}"), Answer::json("application/octet-stream", config));
-    registry.answer(&format!("/v2/liar/app/blobs/{layer_digest}"), Answer::json("application/octet-stream", &layer));
+    let layer_path = one_layer_image(&registry, "liar/app", &layer, 10);
+    registry.answer(&layer_path, Answer::body(BLOB, &layer));
     pull_fails(&context, &format!("{}/liar/app:1", registry.addr()), "not the 10 its descriptor says");
 }
 
@@ -75,8 +81,8 @@ fn an_index_that_points_back_at_itself_ends() {
         "manifests": [{"mediaType": OCI_INDEX, "digest": child, "size": 100, "platform": {"os": "linux", "architecture": "amd64"}}],
     }))
     .unwrap();
-    registry.answer("/v2/loop/app/manifests/1", Answer::json(OCI_INDEX, &index));
-    registry.answer(&format!("/v2/loop/app/manifests/{child}"), Answer::json(OCI_INDEX, &index));
+    registry.answer("/v2/loop/app/manifests/1", Answer::body(OCI_INDEX, &index));
+    registry.answer(&format!("/v2/loop/app/manifests/{child}"), Answer::body(OCI_INDEX, &index));
     pull_fails(&context, &format!("{}/loop/app:1", registry.addr()), "arrived with digest");
 }
 
@@ -98,18 +104,11 @@ fn a_realm_at_the_metadata_address_is_refused() {
 fn a_registry_that_stalls_mid_blob_is_an_error_not_a_hang() {
     let registry = HostileRegistry::start();
     let context = TestContext::new();
-    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
-    let config_digest = fixtures::sha256(config);
     let layer = fixtures::noise(2, 200_000);
-    let layer_digest = fixtures::sha256(&layer);
-    registry.answer(
-        "/v2/slow/app/manifests/1",
-        Answer::json(OCI_MANIFEST, &manifest((&config_digest, config.len()), &[(&layer_digest, layer.len())])),
-    );
-    registry.answer(&format!("/v2/slow/app/blobs/{config_digest}"), Answer::json("application/octet-stream", config));
-    let mut stalling = Answer::json("application/octet-stream", &layer);
+    let layer_path = one_layer_image(&registry, "slow/app", &layer, layer.len());
+    let mut stalling = Answer::body(BLOB, &layer);
     stalling.stall = Some((1000, Duration::from_secs(3600)));
-    registry.answer(&format!("/v2/slow/app/blobs/{layer_digest}"), stalling);
+    registry.answer(&layer_path, stalling);
     let started = Instant::now();
     let outcome = crate::support::run(
         context

@@ -20,10 +20,11 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn json(media_type: &str, body: &[u8]) -> Answer {
+    /// 200 with `body` as `content_type`.
+    pub fn body(content_type: &str, body: &[u8]) -> Answer {
         Answer {
             status: 200,
-            headers: vec![("Content-Type".into(), media_type.into())],
+            headers: vec![("Content-Type".into(), content_type.into())],
             body: body.to_vec(),
             stall: None,
         }
