@@ -682,12 +682,16 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__push)
-            opts="-a -q -h -V --all-tags --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h -V --all-tags --platform --quiet --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

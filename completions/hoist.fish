@@ -70,6 +70,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand pull" -s q -l quiet -d 'Only
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand push" -l platform -d 'Push only this platform\'s image of a multi-platform one' -r
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r

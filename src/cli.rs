@@ -109,6 +109,9 @@ pub struct PushArgs {
     /// Push every tag of the repository that the store holds
     #[arg(short, long)]
     pub all_tags: bool,
+    /// Push only this platform's image of a multi-platform one
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<Platform>,
     /// Only print the pushed digest
     #[arg(short, long)]
     pub quiet: bool,

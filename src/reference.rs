@@ -304,7 +304,7 @@ fn is_valid_path_component(component: &str) -> bool {
         && component.split(is_alphanumeric).filter(|run| !run.is_empty()).all(is_separator)
 }
 
-fn is_valid_tag(tag: &str) -> bool {
+pub fn is_valid_tag(tag: &str) -> bool {
     let is_word = |character: char| character.is_ascii_alphanumeric() || character == '_';
     tag.len() <= TAG_LENGTH_MAX
         && tag.starts_with(is_word)

@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 
 use super::Context;
 use crate::cli::PushArgs;
-use crate::image::push::push;
+use crate::image::push::{PushOptions, push};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 use crate::store::NameEntry;
@@ -39,15 +39,21 @@ pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
         bail!("An image does not exist locally with the tag: {shown}");
     }
     let client = context.client(reference.registry())?;
-    let max_uploads = context.config()?.max_concurrent_uploads;
+    let options =
+        PushOptions { platform: args.platform.as_ref(), max_uploads: context.config()?.max_concurrent_uploads };
     if !args.quiet {
         output::line(&format!("The push refers to repository [{}]", reference.familiar_name()))?;
     }
     for entry in targets {
         let Some(name) = &entry.reference else { continue };
-        let pushed = push(&client, &store, name, &entry.descriptor, max_uploads, progress::push_reporter(args.quiet))
+        let pushed = push(&client, &store, name, &entry.descriptor, &options, progress::push_reporter(args.quiet))
             .await
             .with_context(|| format!("cannot push {name}"))?;
+        if pushed.single_platform {
+            output::status(
+                "Not all multiplatform-content is present and only the available single-platform image was pushed",
+            );
+        }
         if args.quiet {
             output::line(pushed.digest.as_ref())?;
         } else {

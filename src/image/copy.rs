@@ -10,7 +10,7 @@ use super::push::{PushError, PushReporter, Pushed};
 use super::{Document, Platform, descriptor_digest};
 use crate::digest::Digest;
 use crate::reference::Reference;
-use crate::registry::upload::Mounted;
+use crate::registry::blobs::Mounted;
 use crate::registry::{FetchedManifest, RegistryClient, RegistryError};
 
 /// How often one blob's copy is tried again from the start.
@@ -99,7 +99,7 @@ pub async fn copy(
     }
     let tag = destination.reference.tag_or_default();
     destination.client.put_manifest(repository, tag, &top.media_type, top.bytes.clone()).await?;
-    Ok(Pushed { digest: top.digest, size: top.bytes.len() as u64 })
+    Ok(Pushed { digest: top.digest, size: top.bytes.len() as u64, single_platform: false })
 }
 
 async fn copy_blobs(

@@ -53,14 +53,17 @@ pub async fn pull(
     reporter: Arc<dyn PullReporter>,
 ) -> Result<Pulled, PullError> {
     let target = reference.digest().map_or_else(|| reference.tag_or_default().to_string(), ToString::to_string);
-    let (client, top) = fetch_top(sources, reference, &target).await?;
+    let (client, top) = fetch_top(sources, store, reference, &target).await?;
     let repository = reference.repository();
     let (manifest_bytes, manifest, manifest_digest) = match parse(&top, client.registry())? {
         Document::Manifest(manifest) => (top.bytes.clone(), manifest, top.digest.clone()),
         Document::Index(index) => {
             let entry = choose_platform(index.manifests(), options.platform, &top.digest)?;
             let digest = descriptor_digest(entry)?;
-            let child = client.get_manifest(repository, digest.as_ref()).await?;
+            let child = match stored_manifest(store, &digest) {
+                Some(child) => child,
+                None => client.get_manifest(repository, digest.as_ref()).await?,
+            };
             verify(&child, &digest, client.registry())?;
             match parse(&child, client.registry())? {
                 Document::Manifest(manifest) => (child.bytes, manifest, digest),
@@ -97,11 +100,15 @@ pub async fn pull(
 /// The manifest (or index) the reference names, from the first source that answers.
 async fn fetch_top(
     sources: &[Arc<RegistryClient>],
+    store: &Store,
     reference: &Reference,
     target: &str,
 ) -> Result<(Arc<RegistryClient>, FetchedManifest), PullError> {
     let mut last_error = None;
     for (position, client) in sources.iter().enumerate() {
+        if let Some(current) = current_in_store(client, store, reference, target).await {
+            return Ok((client.clone(), current));
+        }
         match client.get_manifest(reference.repository(), target).await {
             Ok(fetched) => {
                 if let Some(expected) = reference.digest() {
@@ -120,6 +127,49 @@ async fn fetch_top(
         }
     }
     Err(last_error.map_or_else(|| PullError::Other("no registry to pull from".into()), PullError::from))
+}
+
+/// The manifest the store already holds for `target`, when it is the current one: named by
+/// digest, or what a `HEAD` says the tag points at. An up-to-date pull then spends no `GET`,
+/// which Docker Hub counts against its pull limit; a name the store does not have yet costs
+/// no `HEAD`.
+async fn current_in_store(
+    client: &RegistryClient,
+    store: &Store,
+    reference: &Reference,
+    target: &str,
+) -> Option<FetchedManifest> {
+    let digest = match reference.digest() {
+        Some(digest) => digest.clone(),
+        None => {
+            let name = reference.clone().with_default_tag();
+            let known = store.names().ok()?.iter().any(|entry| entry.reference.as_ref() == Some(&name));
+            if !known {
+                return None;
+            }
+            client.head_manifest(reference.repository(), target).await.ok()??
+        }
+    };
+    stored_manifest(store, &digest)
+}
+
+/// A manifest or index from the store, when it is there whole (its bytes match its digest).
+fn stored_manifest(store: &Store, digest: &Digest) -> Option<FetchedManifest> {
+    let bytes = store.read_document(digest).ok()?;
+    if &Digest::sha256_of(&bytes) != digest {
+        return None;
+    }
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(rename = "mediaType")]
+        media_type: Option<String>,
+        manifests: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_slice(&bytes).ok()?;
+    let media_type = probe.media_type.unwrap_or_else(|| {
+        if probe.manifests.is_some() { media::OCI_INDEX.to_string() } else { media::OCI_MANIFEST.to_string() }
+    });
+    Some(FetchedManifest { bytes, media_type, digest: digest.clone() })
 }
 
 fn verify(fetched: &FetchedManifest, expected: &Digest, registry: &str) -> Result<(), RegistryError> {

@@ -9,11 +9,12 @@ use oci_spec::image::Descriptor;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{Document, ImageError, MAX_NESTING, descriptor_digest};
+use super::{Document, ImageError, MAX_NESTING, Platform, descriptor_digest};
 use crate::digest::Digest;
 use crate::reference::Reference;
 use crate::registry::RegistryClient;
-use crate::registry::upload::Mounted;
+use crate::registry::blobs::Mounted;
+use crate::registry::uploads::Progress;
 use crate::store::Store;
 
 /// What push tells the person watching, blob by blob.
@@ -30,6 +31,15 @@ pub use super::TransferError as PushError;
 pub struct Pushed {
     pub digest: Digest,
     pub size: u64,
+    /// Only one platform of a multi-platform image went up: the store lacks the others and so
+    /// does the registry (docker's "Not all multiplatform-content is present").
+    pub single_platform: bool,
+}
+
+pub struct PushOptions<'a> {
+    /// Push exactly this platform's image of a multi-platform one.
+    pub platform: Option<&'a Platform>,
+    pub max_uploads: usize,
 }
 
 /// A manifest to put, after the blobs it names.
@@ -45,14 +55,15 @@ pub async fn push(
     store: &Store,
     reference: &Reference,
     descriptor: &Descriptor,
-    max_uploads: usize,
+    options: &PushOptions<'_>,
     reporter: Arc<dyn PushReporter>,
 ) -> Result<Pushed, PushError> {
     let repository = reference.repository();
+    let (descriptor, single_platform) = what_to_push(client, store, repository, descriptor, options.platform).await?;
     let mut manifests = Vec::new();
     let mut blobs = BTreeMap::new();
-    collect(client, store, repository, descriptor, &mut manifests, &mut blobs, 0).await?;
-    upload_all(client, store, reference, &blobs, max_uploads, reporter).await?;
+    collect(client, store, repository, &descriptor, &mut manifests, &mut blobs, 0).await?;
+    upload_all(client, store, reference, &blobs, options.max_uploads, reporter).await?;
     let tag = reference.tag_or_default();
     let (top, children) = manifests.split_last().ok_or_else(|| PushError::Other("nothing to push".into()))?;
     for child in children {
@@ -62,7 +73,61 @@ pub async fn push(
     let mut index = store.lock_index()?;
     index.add_sources(&reference.name(), blobs.keys())?;
     index.save()?;
-    Ok(Pushed { digest: top.digest.clone(), size: top.bytes.len() as u64 })
+    Ok(Pushed { digest: top.digest.clone(), size: top.bytes.len() as u64, single_platform })
+}
+
+/// The image to push: `descriptor` itself; or, for an index, the platform `--platform` names,
+/// or the one platform the store has when neither the store nor the registry has the rest
+/// (a pull fetches one platform). `true` when a single platform stands in for an index.
+async fn what_to_push(
+    client: &RegistryClient,
+    store: &Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    platform: Option<&Platform>,
+) -> Result<(Descriptor, bool), PushError> {
+    let digest = descriptor_digest(descriptor)?;
+    let bytes = store.read_document(&digest)?;
+    let Document::Index(index) = Document::parse(&bytes, &digest, Some(descriptor.media_type().as_ref()))? else {
+        return Ok((descriptor.clone(), false));
+    };
+    let present = |child: &&Descriptor| descriptor_digest(child).is_ok_and(|digest| store.has_blob(&digest));
+    if let Some(platform) = platform {
+        let chosen = index
+            .manifests()
+            .iter()
+            .filter(present)
+            .find(|child| child.platform().as_ref().is_some_and(|candidate| platform.matches(candidate)));
+        let available =
+            super::available_platforms(&index.manifests().iter().filter(present).cloned().collect::<Vec<_>>());
+        let chosen =
+            chosen.ok_or_else(|| ImageError::NoMatchingPlatform { wanted: platform.to_string(), digest, available })?;
+        return Ok((chosen.clone(), false));
+    }
+    for child in index.manifests().iter().filter(|child| !present(child)) {
+        if !client.has_manifest(repository, &descriptor_digest(child)?).await? {
+            return single_platform(&index, &digest, &present).map(|chosen| (chosen, true));
+        }
+    }
+    Ok((descriptor.clone(), false))
+}
+
+/// The host's platform from those the store has, else the first it has.
+fn single_platform(
+    index: &oci_spec::image::ImageIndex,
+    digest: &Digest,
+    present: &dyn Fn(&&Descriptor) -> bool,
+) -> Result<Descriptor, PushError> {
+    let host = Platform::host();
+    let mut available = index.manifests().iter().filter(present);
+    let host_match = index
+        .manifests()
+        .iter()
+        .filter(present)
+        .find(|child| child.platform().as_ref().is_some_and(|candidate| host.matches(candidate)));
+    host_match.or_else(|| available.next()).cloned().ok_or_else(|| {
+        PushError::Other(format!("no platform of {digest} is in the store: pull one with --platform, then push"))
+    })
 }
 
 async fn put(
@@ -72,7 +137,7 @@ async fn put(
     manifest: &ManifestToPush,
 ) -> Result<(), PushError> {
     let reported = client.put_manifest(repository, target, &manifest.media_type, manifest.bytes.clone()).await?;
-    if let Some(reported) = reported.filter(|reported| reported != manifest.digest.as_str()) {
+    if let Some(reported) = reported.filter(|reported| reported != &manifest.digest) {
         return Err(PushError::Other(format!(
             "{} stored the manifest as {reported}, not {}: the registry changed it",
             client.registry(),
@@ -188,24 +253,30 @@ impl BlobJob {
             }
             return Ok(());
         }
+        let mut session = None;
         for from in mount_candidates(store, registry, repository, digest)? {
-            if let Mounted::Yes = client.mount_blob(repository, digest, &from).await? {
-                if *is_layer {
-                    reporter.mounted(digest, &from);
+            match client.mount_blob(repository, digest, &from).await? {
+                Mounted::Yes => {
+                    if *is_layer {
+                        reporter.mounted(digest, &from);
+                    }
+                    return Ok(());
                 }
-                return Ok(());
+                // The session a declined mount opened carries the upload (one request fewer).
+                Mounted::No(opened) => session = opened.or(session),
             }
         }
         let path = store.blob_path(digest);
         if !path.is_file() {
             return Err(crate::store::StoreError::MissingBlob { expected: digest.clone() }.into());
         }
-        let progress = |done: u64| {
-            if *is_layer {
-                reporter.progress(digest, done, *size);
-            }
+        let progress: Progress = if *is_layer {
+            let (reporter, digest, size) = (reporter.clone(), digest.clone(), *size);
+            Arc::new(move |done| reporter.progress(&digest, done, size))
+        } else {
+            Arc::new(|_| {})
         };
-        client.upload_blob(repository, digest, &path, *size, &progress).await?;
+        client.upload_blob(repository, digest, (&path, *size), session, progress).await?;
         if *is_layer {
             reporter.pushed(digest);
         }

@@ -17,6 +17,20 @@ pub fn status(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
+/// Text from a registry or an archive as it may reach a terminal: control characters (`ESC`,
+/// `BEL`, line breaks) are shown escaped, so that no registry can retitle or clear the screen.
+pub fn escape(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character.is_control() {
+            shown.extend(character.escape_debug());
+        } else {
+            shown.push(character);
+        }
+    }
+    shown
+}
+
 /// Renders an error once: the message, each cause on its own line, then hints.
 pub fn print_error(error: &anyhow::Error) {
     let mut err = io::stderr().lock();

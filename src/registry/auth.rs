@@ -5,10 +5,12 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{RequestBuilder, Response, StatusCode, Url};
 use serde::Deserialize;
 
-use super::RegistryError;
+use super::answer::{error_message, read_limited};
+use super::{RegistryError, Transport, host_port, safe_url};
 use crate::credentials::{Credentials, Secret};
 
 /// A token response larger than this is not a token.
@@ -111,90 +113,104 @@ pub fn header(scheme: &str, secret: &str) -> Result<HeaderValue, RegistryError> 
 }
 
 pub fn basic(credentials: &Credentials) -> Option<Result<HeaderValue, RegistryError>> {
-    use base64::Engine as _;
     let Credentials::Password { username, password } = credentials else { return None };
-    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-    Some(header("Basic", &encoded))
+    Some(basic_header(username, password.expose()))
+}
+
+fn basic_header(username: &str, password: &str) -> Result<HeaderValue, RegistryError> {
+    use base64::Engine as _;
+    header("Basic", &base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}")))
+}
+
+/// Where tokens come from: the challenge's realm and service, and whether the registry is
+/// HTTPS (then no credential goes to a plain-HTTP realm).
+pub struct Realm<'a> {
+    pub url: &'a str,
+    pub service: Option<&'a str>,
+    pub secure: bool,
+}
+
+impl Realm<'_> {
+    /// The realm's URL, refused where the registry may not send hoist (or its credentials).
+    fn checked_url(&self, registry: &str, with_credentials: bool) -> Result<Url, RegistryError> {
+        let url = Url::parse(self.url).map_err(|_| RegistryError::Protocol {
+            registry: registry.into(),
+            reason: format!("token realm {:?} is not a URL", safe_url::redact(self.url)),
+        })?;
+        let refuse = |reason: String| RegistryError::UnsafeUrl {
+            registry: registry.into(),
+            url: safe_url::display(&url),
+            reason,
+        };
+        if let Some(reason) = safe_url::refuse_reason(registry, &url) {
+            return Err(refuse(reason));
+        }
+        if with_credentials && self.secure && url.scheme() == "http" {
+            return Err(refuse("credentials do not go over plain HTTP from an HTTPS registry".into()));
+        }
+        Ok(url)
+    }
+
+    /// The GET form: `?service=..&scope=..[&account=..]`, Basic credentials when there are some.
+    fn get(
+        &self,
+        transport: &Transport,
+        url: &Url,
+        scopes: &[&str],
+        extra: &[(&str, &str)],
+        basic: Option<&HeaderValue>,
+    ) -> Result<RequestBuilder, RegistryError> {
+        let mut url = url.clone();
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(service) = self.service {
+                query.append_pair("service", service);
+            }
+            // Several scopes (a mount needs two repositories) are separate parameters.
+            for scope in scopes.iter().filter(|scope| !scope.is_empty()) {
+                query.append_pair("scope", scope);
+            }
+            query.extend_pairs(extra);
+        }
+        let request = transport.client(&host_port(&url))?.get(url);
+        Ok(match basic {
+            Some(value) => request.header(AUTHORIZATION, value.clone()),
+            None => request,
+        })
+    }
 }
 
 /// Asks the realm for a token for `scope`, and caches it.
 pub async fn fetch_token(
-    transport: &super::Transport,
+    transport: &Transport,
     registry: &str,
-    realm: &str,
-    service: Option<&str>,
+    realm: &Realm<'_>,
     scope: &str,
     credentials: Option<&Credentials>,
     cache: &TokenCache,
 ) -> Result<Secret, RegistryError> {
-    let realm_url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Protocol {
-        registry: registry.into(),
-        reason: format!("token realm {realm:?} is not a URL"),
-    })?;
-    if let Some(reason) = super::safe_url::refuse_reason(registry, &realm_url) {
-        return Err(RegistryError::UnsafeUrl { registry: registry.into(), url: realm.into(), reason });
-    }
-    let realm_host = realm_url.host_str().map(|host| match realm_url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    });
-    let client = transport.client(realm_host.as_deref().unwrap_or(registry))?;
-    let make = || match credentials {
-        Some(Credentials::IdentityToken { token, .. }) => {
-            let mut form = vec![
-                ("grant_type", "refresh_token".to_string()),
-                ("refresh_token", token.expose().to_string()),
-                ("client_id", "hoist".to_string()),
-                ("scope", scope.to_string()),
-            ];
-            form.extend(service.map(|service| ("service", service.to_string())));
-            let body = form_body(&form);
-            Ok(client
-                .post(realm_url.clone())
-                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(body))
+    let url = realm.checked_url(registry, credentials.is_some())?;
+    let host = host_port(&url);
+    let scopes: Vec<&str> = scope.split(' ').collect();
+    let response = match credentials {
+        Some(Credentials::IdentityToken { username, token }) => {
+            let response = transport.send(&host, || refresh_request(transport, realm, &url, token, scope)).await?;
+            // Token services that do not take the OAuth2 form (ACR: 400, Artifactory: 401) take
+            // the refresh token as a password.
+            if !matches!(response.status().as_u16(), 400 | 401 | 404 | 405) {
+                response
+            } else {
+                let basic = basic_header(username, token.expose())?;
+                transport.send(&host, || realm.get(transport, &url, &scopes, &[], Some(&basic))).await?
+            }
         }
         other => {
-            let mut url = realm_url.clone();
-            {
-                let mut query = url.query_pairs_mut();
-                if let Some(service) = service {
-                    query.append_pair("service", service);
-                }
-                // Several scopes (a mount needs two repositories) are separate parameters.
-                for scope in scope.split(' ') {
-                    query.append_pair("scope", scope);
-                }
-                if let Some(credentials) = other {
-                    query.append_pair("account", credentials.username());
-                }
-            }
-            let request = client.get(url);
-            match other.and_then(basic).transpose()? {
-                Some(value) => Ok(request.header(reqwest::header::AUTHORIZATION, value)),
-                None => Ok(request),
-            }
+            let account: Vec<(&str, &str)> = other.map(|found| ("account", found.username())).into_iter().collect();
+            let basic = other.and_then(basic).transpose()?;
+            transport.send(&host, || realm.get(transport, &url, &scopes, &account, basic.as_ref())).await?
         }
     };
-    let response = transport.send(realm_host.as_deref().unwrap_or(registry), make).await?;
-    let status = response.status();
-    let body = super::client::read_limited(response, MAX_TOKEN_RESPONSE, registry, "the token response").await?;
-    if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
-        return Err(RegistryError::Unauthorized {
-            registry: registry.into(),
-            message: super::client::error_message(&body, status),
-        });
-    }
-    if !status.is_success() {
-        return Err(RegistryError::Protocol {
-            registry: registry.into(),
-            reason: format!("the token server answered {status}: {}", super::client::error_message(&body, status)),
-        });
-    }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
-        registry: registry.into(),
-        reason: format!("bad token response: {err}"),
-    })?;
+    let parsed = token_response(response, registry).await?;
     let token = parsed.token.or(parsed.access_token).filter(|token| !token.is_empty()).ok_or_else(|| {
         RegistryError::Protocol { registry: registry.into(), reason: "the token response has no token".into() }
     })?;
@@ -203,57 +219,60 @@ pub async fn fetch_token(
     Ok(secret)
 }
 
+/// The OAuth2 refresh form.
+fn refresh_request(
+    transport: &Transport,
+    realm: &Realm<'_>,
+    url: &Url,
+    token: &Secret,
+    scope: &str,
+) -> Result<RequestBuilder, RegistryError> {
+    let mut form = vec![
+        ("grant_type", "refresh_token".to_string()),
+        ("refresh_token", token.expose().to_string()),
+        ("client_id", "hoist".to_string()),
+        ("scope", scope.to_string()),
+    ];
+    form.extend(realm.service.map(|service| ("service", service.to_string())));
+    Ok(transport
+        .client(&host_port(url))?
+        .post(url.clone())
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form_body(&form)))
+}
+
+/// A token server's answer: the token, or the error it stands for.
+async fn token_response(response: Response, registry: &str) -> Result<TokenResponse, RegistryError> {
+    let status = response.status();
+    let body = read_limited(response, MAX_TOKEN_RESPONSE, registry, "the token response").await?;
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        return Err(RegistryError::Unauthorized { registry: registry.into(), message: error_message(&body, status) });
+    }
+    if !status.is_success() {
+        return Err(RegistryError::Protocol {
+            registry: registry.into(),
+            reason: format!("the token server answered {status}: {}", error_message(&body, status)),
+        });
+    }
+    serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
+        registry: registry.into(),
+        reason: format!("bad token response: {err}"),
+    })
+}
+
 /// `docker login` against a token server: asks for a token with the password and an offline
 /// (refresh) token, which is returned when the server issues one.
 pub async fn login_token(
-    transport: &super::Transport,
+    transport: &Transport,
     registry: &str,
-    realm: &str,
-    service: Option<&str>,
+    realm: &Realm<'_>,
     credentials: &Credentials,
 ) -> Result<Option<Secret>, RegistryError> {
-    let mut url = reqwest::Url::parse(realm).map_err(|_| RegistryError::Protocol {
-        registry: registry.into(),
-        reason: format!("token realm {realm:?} is not a URL"),
-    })?;
-    if let Some(reason) = super::safe_url::refuse_reason(registry, &url) {
-        return Err(RegistryError::UnsafeUrl { registry: registry.into(), url: realm.into(), reason });
-    }
-    {
-        let mut query = url.query_pairs_mut();
-        if let Some(service) = service {
-            query.append_pair("service", service);
-        }
-        query.append_pair("account", credentials.username());
-        query.append_pair("client_id", "hoist");
-        query.append_pair("offline_token", "true");
-    }
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_string(),
-    };
-    let client = transport.client(&host)?;
-    let authorization = basic(credentials).transpose()?;
-    let make = || {
-        let request = client.get(url.clone());
-        Ok(match &authorization {
-            Some(value) => request.header(reqwest::header::AUTHORIZATION, value.clone()),
-            None => request,
-        })
-    };
-    let response = transport.send(&host, make).await?;
-    let status = response.status();
-    let body = super::client::read_limited(response, MAX_TOKEN_RESPONSE, registry, "the token response").await?;
-    if !status.is_success() {
-        return Err(RegistryError::Unauthorized {
-            registry: registry.into(),
-            message: super::client::error_message(&body, status),
-        });
-    }
-    let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
-        registry: registry.into(),
-        reason: format!("bad token response: {err}"),
-    })?;
+    let url = realm.checked_url(registry, true)?;
+    let basic = basic(credentials).transpose()?;
+    let extra = [("account", credentials.username()), ("client_id", "hoist"), ("offline_token", "true")];
+    let response = transport.send(&host_port(&url), || realm.get(transport, &url, &[], &extra, basic.as_ref())).await?;
+    let parsed = token_response(response, registry).await?;
     Ok(parsed.refresh_token.filter(|token| !token.is_empty()).map(Secret::new))
 }
 

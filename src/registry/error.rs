@@ -1,5 +1,6 @@
 //! Registry errors, typed so that callers can retry, fall back or add a hint.
 
+use super::answer::RateLimit;
 use crate::digest::Digest;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,8 +11,8 @@ pub enum RegistryError {
     NotFound { what: String, message: String },
     #[error("{method} {url}: {status}: {message}")]
     Status { method: String, url: String, status: u16, message: String },
-    #[error("{registry} asks to slow down (429 Too Many Requests): {message}{}", retry_hint(*.retry_after))]
-    TooManyRequests { registry: String, message: String, retry_after: Option<u64> },
+    #[error("{registry} rate-limits these requests ({status}): {message}{}", limits.describe())]
+    RateLimited { registry: String, status: u16, message: String, limits: Box<RateLimit> },
     #[error("cannot reach {registry}")]
     Connect {
         registry: String,
@@ -42,13 +43,6 @@ pub enum RegistryError {
 /// The registry's message, which usually says `unauthorized: ...` itself.
 fn unauthorized_text(message: &str) -> String {
     if message.starts_with("unauthorized") { message.to_string() } else { format!("unauthorized: {message}") }
-}
-
-fn retry_hint(retry_after: Option<u64>) -> String {
-    match retry_after {
-        Some(seconds) => format!("; try again in {seconds} s"),
-        None => String::new(),
-    }
 }
 
 impl RegistryError {

@@ -5,12 +5,37 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-/// `url` without user information, for logs and messages.
+/// `url` for logs and messages: without user information, and with the values of query
+/// parameters that may be secrets (a presigned URL's signature, a token) replaced.
 pub fn display(url: &Url) -> String {
     let mut shown = url.clone();
     let _ = shown.set_username("");
     let _ = shown.set_password(None);
+    if url.query_pairs().any(|(key, _)| is_secret_parameter(&key)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if is_secret_parameter(&key) { "REDACTED".to_string() } else { value.into_owned() };
+                (key.into_owned(), value)
+            })
+            .collect();
+        shown.query_pairs_mut().clear().extend_pairs(pairs);
+    }
     shown.to_string()
+}
+
+fn is_secret_parameter(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["sig", "token", "key", "credential", "secret", "password", "auth"].iter().any(|word| name.contains(word))
+}
+
+/// A URL's text as it may be shown ([`display`]); text that is no URL loses everything up to
+/// its last `@` and from its first `?`.
+pub fn redact(text: &str) -> String {
+    match Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => display(&url),
+        _ => text.rsplit('@').next().unwrap_or_default().split('?').next().unwrap_or_default().to_string(),
+    }
 }
 
 /// Why a registry on `from_host` may not send hoist to `to`, if it may not.
@@ -28,13 +53,15 @@ pub fn refuse_reason(from_host: &str, to: &Url) -> Option<String> {
     (is_internal(&target) && !from_private).then(|| format!("{target} is a private or link-local address"))
 }
 
+/// Private (RFC 1918, IPv6 unique-local `fc00::/7`, which holds EC2's `fd00:ec2::254`) or
+/// link-local (`169.254.0.0/16`, `fe80::/10`), an IPv4 address written as IPv6 included.
 fn is_internal(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
-        IpAddr::V6(v6) => {
-            let metadata: std::net::Ipv6Addr = "fd00:ec2::254".parse().unwrap_or(std::net::Ipv6Addr::UNSPECIFIED);
-            *v6 == metadata || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_internal(&IpAddr::V4(v4)),
+            None => (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80,
+        },
     }
 }
 
@@ -48,6 +75,12 @@ mod tests {
             ("registry.example.com", "http://169.254.169.254/latest", true),
             ("registry.example.com", "http://10.0.0.1/x", true),
             ("registry.example.com", "http://[fd00:ec2::254]/x", true),
+            ("registry.example.com", "http://[fd12::1]/x", true),
+            ("registry.example.com", "http://[fe80::1]/x", true),
+            ("registry.example.com", "http://[::ffff:169.254.169.254]/x", true),
+            ("registry.example.com", "http://[::ffff:10.1.2.3]/x", true),
+            ("registry.example.com", "http://[2001:db8::1]/x", false),
+            ("[fd12::5]:5000", "http://[fd12::6]/token", false),
             ("registry.example.com", "https://cdn.example.com/blob", false),
             ("registry.example.com", "file:///etc/passwd", true),
             ("10.0.0.5:5000", "http://10.0.0.6/token", false),
@@ -62,5 +95,10 @@ mod tests {
     fn display_drops_credentials() {
         let url = Url::parse("https://user:secret@example.com/v2/").unwrap();
         assert_eq!(display(&url), "https://example.com/v2/");
+        assert_eq!(
+            redact("https://user:secret@auth.example.com/token?service=x&X-Amz-Signature=abc"),
+            "https://auth.example.com/token?service=x&X-Amz-Signature=REDACTED"
+        );
+        assert_eq!(redact("user:secret@not a url?sig=abc"), "not a url");
     }
 }

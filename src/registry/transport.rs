@@ -3,7 +3,7 @@
 //! from the system plus Docker's `certs.d` folders (SPEC §3), HTTPS-then-HTTP for loopback and
 //! insecure registries, retries with backoff, and the `--debug` request log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,6 +28,11 @@ pub struct Transport {
     /// How long a read may wait for a byte: a registry that stalls is an error, not a hang.
     read_timeout: Duration,
     clients: Mutex<HashMap<String, Client>>,
+    /// After a 429, no request leaves before this moment: every transfer of the command slows
+    /// down together instead of each hammering the registry.
+    calm_until: Mutex<Option<Instant>>,
+    /// `Warning` texts already shown: each once.
+    warnings_shown: Mutex<HashSet<String>>,
 }
 
 impl Transport {
@@ -44,6 +49,8 @@ impl Transport {
             debug,
             retry_base,
             clients: Mutex::new(HashMap::new()),
+            calm_until: Mutex::new(None),
+            warnings_shown: Mutex::new(HashSet::new()),
         }
     }
 
@@ -75,9 +82,13 @@ impl Transport {
             if attempt.previous().len() > 10 {
                 return attempt.error("too many redirects");
             }
+            let downgrade = attempt.previous().last().is_some_and(|from| from.scheme() == "https")
+                && attempt.url().scheme() == "http";
             match safe_url::refuse_reason(&origin, attempt.url()) {
                 Some(reason) => attempt.error(reason),
-                // reqwest drops Authorization when the host changes.
+                // reqwest keeps Authorization on the same host and port, whatever the scheme.
+                None if downgrade => attempt.error("the redirect leaves HTTPS for plain HTTP"),
+                // reqwest drops Authorization when the host or port changes.
                 None => attempt.follow(),
             }
         });
@@ -121,12 +132,20 @@ impl Transport {
                 .map_err(|err| RegistryError::Setup { registry: registry.into(), reason: err.to_string() })?;
             let (method, url) = (request.method().clone(), safe_url::display(request.url()));
             let client = self.client(registry)?;
+            self.calm_down().await;
             let started = Instant::now();
             let result = client.execute(request).await;
             self.log(&method, &url, &result, started);
+            if let Ok(response) = &result {
+                self.show_warnings(response);
+            }
             let wait = match &result {
                 Ok(response) if is_transient(response.status()) => {
-                    retry_after(response).unwrap_or(self.backoff(attempt))
+                    let wait = retry_after(response).unwrap_or(self.backoff(attempt));
+                    if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                        self.calm_for(wait);
+                    }
+                    wait
                 }
                 Ok(_) => return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source }),
                 Err(err) if err.is_connect() || err.is_timeout() || err.is_request() => self.backoff(attempt),
@@ -140,6 +159,32 @@ impl Transport {
         }
     }
 
+    /// Waits while the registry asked everyone to slow down.
+    async fn calm_down(&self) {
+        let until = *self.calm_until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(until) = until.filter(|until| *until > Instant::now()) {
+            tokio::time::sleep_until(until.into()).await;
+        }
+    }
+
+    fn calm_for(&self, wait: Duration) {
+        let until = Instant::now() + wait.min(Duration::from_secs(MAX_RETRY_AFTER));
+        let mut calm = self.calm_until.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *calm = Some(calm.map_or(until, |current| current.max(until)));
+    }
+
+    /// `Warning: 299 - "text"` headers (deprecations, policies) are shown once each, as the
+    /// distribution spec asks of clients.
+    fn show_warnings(&self, response: &Response) {
+        for value in response.headers().get_all(reqwest::header::WARNING).iter().filter_map(|v| v.to_str().ok()) {
+            let Some(text) = warning_text(value) else { continue };
+            let mut shown = self.warnings_shown.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if shown.insert(text.clone()) {
+                output::status(&format!("WARNING: {}", output::escape(&text)));
+            }
+        }
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         self.retry_base * 2u32.pow(attempt - 1)
     }
@@ -150,7 +195,7 @@ impl Transport {
         }
         let elapsed = started.elapsed().as_millis();
         let outcome = match result {
-            Ok(response) => response.status().as_u16().to_string(),
+            Ok(response) => response.status().as_u16().to_string() + &rate_limit_headers(response),
             Err(err) => format!("error: {err}"),
         };
         output::status(&format!("DEBUG {method} {url} {outcome} ({elapsed} ms)"));
@@ -172,6 +217,26 @@ pub fn is_transient(status: StatusCode) -> bool {
 pub fn retry_after(response: &Response) -> Option<Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     Some(Duration::from_secs(value.trim().parse().unwrap_or(1)))
+}
+
+/// The text of a `299` warning: `299 - "text"` (the agent may be any token).
+fn warning_text(value: &str) -> Option<String> {
+    let rest = value.trim().strip_prefix("299")?.trim_start();
+    let (_agent, quoted) = rest.split_once(char::is_whitespace)?;
+    let text = quoted.trim().strip_prefix('"')?;
+    let end = text.rfind('"').unwrap_or(text.len());
+    Some(text[..end].replace("\\\"", "\""))
+}
+
+/// ` (ratelimit-limit: 100;w=21600, ratelimit-remaining: 76;w=21600)` for `--debug`.
+fn rate_limit_headers(response: &Response) -> String {
+    let found: Vec<String> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("ratelimit-") || name.as_str().starts_with("x-ratelimit-"))
+        .filter_map(|(name, value)| Some(format!("{name}: {}", value.to_str().ok()?)))
+        .collect();
+    if found.is_empty() { String::new() } else { format!(" ({})", found.join(", ")) }
 }
 
 fn host_name(host: &str) -> &str {
@@ -214,4 +279,20 @@ fn read_cert_folder(folder: &Path) -> Result<(Vec<reqwest::Certificate>, Option<
 /// A duration in milliseconds from a test-only environment variable (tests shorten waits).
 fn test_millis(name: &str) -> Option<Duration> {
     std::env::var(name).ok().and_then(|ms| ms.parse().ok()).map(Duration::from_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_warning_texts() {
+        assert_eq!(
+            warning_text(r#"299 - "this repository is deprecated""#).as_deref(),
+            Some("this repository is deprecated")
+        );
+        assert_eq!(warning_text(r#"299 registry.example "say \"hi\"""#).as_deref(), Some(r#"say "hi""#));
+        assert_eq!(warning_text(r#"199 - "misc""#), None);
+        assert_eq!(warning_text("299"), None);
+    }
 }

@@ -33,6 +33,9 @@ pub enum Fault {
     DropResponse { times: usize },
     /// Flips every bit of one byte of the response body: the middle one when the length is known.
     FlipByte,
+    /// Forwards the request head and the first `bytes` of its body, then closes both
+    /// connections: an upload broken half-way, of which the registry kept what arrived.
+    CutRequestAfter { bytes: u64, times: usize },
     /// Sends the headers and the first `bytes` body bytes, then closes; for the first `times` requests.
     CutAfter { bytes: u64, times: usize },
     /// Answers `status` without asking the registry (429 with `Retry-After: 1`); `times` times.
@@ -94,6 +97,11 @@ impl Faults {
     /// Answers manifest GETs with a body of `bytes` spaces.
     pub fn huge_manifest(self, bytes: u64) -> Faults {
         self.with(MANIFESTS, Some("GET"), Fault::HugeManifest { bytes })
+    }
+
+    /// Cuts the body of the first `times` requests (until narrowed) after `bytes` bytes.
+    pub fn cut_request_after(self, bytes: u64, times: usize) -> Faults {
+        self.with("", None, Fault::CutRequestAfter { bytes, times })
     }
 
     /// Lets the first `times` requests (of any path, until narrowed with `on`/`method`) through.
@@ -267,6 +275,7 @@ impl Shared {
             if let Fault::CutAfter { times, .. }
             | Fault::Fail { times, .. }
             | Fault::Pass { times }
+            | Fault::CutRequestAfter { times, .. }
             | Fault::DropResponse { times } = rule.fault
                 && state.used[index] >= times
             {
@@ -292,7 +301,7 @@ fn exchange(
     match seen.fault.clone() {
         Some(Fault::CutAfter { bytes, .. }) => shaper.cut = Some(bytes),
         Some(Fault::FlipByte) => shaper.flip = Some(0),
-        None | Some(Fault::Pass { .. } | Fault::DropResponse { .. }) => {}
+        None | Some(Fault::Pass { .. } | Fault::DropResponse { .. } | Fault::CutRequestAfter { .. }) => {}
         Some(fault) => {
             // Read what the client sent, so closing does not reset the connection under the
             // answer; a client waiting for `100 Continue` sent nothing yet.
@@ -308,6 +317,13 @@ fn exchange(
     write_head(&mut upstream, &head.start, &head.headers)?;
     if expects_continue {
         writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+    }
+    if let Some(Fault::CutRequestAfter { bytes, .. }) = seen.fault {
+        relay_body(reader, &mut upstream, request_framing, &mut Shaper { cut: Some(bytes), ..Shaper::default() })?;
+        upstream.flush()?;
+        // Give the registry a moment to take what arrived before the connection goes.
+        std::thread::sleep(Duration::from_millis(200));
+        return Ok(()); // both connections close with no answer
     }
     relay_body(reader, &mut upstream, request_framing, &mut Shaper::default())?;
 
@@ -357,7 +373,11 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
         }
         Fault::GarbageManifest => (200, "OK", vec![manifest], br#"{"schemaVersion": 2, "layers": [{,"#.to_vec(), None),
         Fault::HugeManifest { bytes } => (200, "OK", vec![manifest], Vec::new(), Some(bytes)),
-        Fault::CutAfter { .. } | Fault::FlipByte | Fault::Pass { .. } | Fault::DropResponse { .. } => {
+        Fault::CutAfter { .. }
+        | Fault::FlipByte
+        | Fault::Pass { .. }
+        | Fault::DropResponse { .. }
+        | Fault::CutRequestAfter { .. } => {
             unreachable!("forwarded faults")
         }
     };
