@@ -55,7 +55,7 @@ pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
         Err(reason) => {
             let path = file::store(&context.config_dir, &server.key, &stored).map_err(anyhow::Error::msg)?;
             output::status(&format!(
-                "WARNING: no OS keyring is available ({reason}); the credentials are stored unencrypted in {}",
+                "WARNING: {reason}; the credentials are stored unencrypted in {}",
                 path.display()
             ));
         }

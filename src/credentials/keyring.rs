@@ -17,13 +17,29 @@ struct Stored {
     identitytoken: Option<String>,
 }
 
-/// Why the keyring could not be used, for the one warning that says so.
+/// Why the keyring could not be used, in the words of the one warning that says so.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Unavailable(String);
 
+impl From<keyring::Error> for Unavailable {
+    fn from(err: keyring::Error) -> Self {
+        Unavailable(match err {
+            keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => {
+                "no OS keyring answered (on Linux: no Secret Service, such as gnome-keyring, on the session's D-Bus)"
+                    .into()
+            }
+            keyring::Error::NoStorageAccess(_) => "the OS keyring is locked and could not be unlocked here".into(),
+            keyring::Error::TooLong(what, limit) => {
+                format!("the OS keyring does not take a {what} longer than {limit} bytes")
+            }
+            other => format!("the OS keyring refused the credentials ({other})"),
+        })
+    }
+}
+
 fn entry(key: &str) -> Result<keyring::Entry, Unavailable> {
-    keyring::Entry::new(SERVICE, key).map_err(|err| Unavailable(err.to_string()))
+    Ok(keyring::Entry::new(SERVICE, key)?)
 }
 
 /// Credentials stored for `key`; `None` when there are none or no keyring answers.
@@ -49,7 +65,7 @@ pub fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailable> {
         }
     };
     let text = serde_json::to_string(&stored).map_err(|err| Unavailable(err.to_string()))?;
-    entry(key)?.set_password(&text).map_err(|err| Unavailable(err.to_string()))
+    Ok(entry(key)?.set_password(&text)?)
 }
 
 /// Removes the entry; returns whether there was one.

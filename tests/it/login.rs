@@ -6,28 +6,15 @@ use std::process::Command;
 use crate::auth::docker_login;
 use crate::support::keyring::KeyringSession;
 use crate::support::registry::{Registry, Setup};
-use crate::support::{Outcome, TestContext, run};
+use crate::support::{Outcome, TestContext, run, run_with_stdin};
 
 /// A test context whose hoist sees the keyring session.
 fn with_keyring(context: &TestContext, session: &KeyringSession, args: &[&str], stdin: Option<&[u8]>) -> Outcome {
     let mut command = context.command();
     command.env("DBUS_SESSION_BUS_ADDRESS", session.bus()).args(args);
     match stdin {
-        Some(input) => pipe(command, input),
+        Some(input) => run_with_stdin(&mut command, input),
         None => run(&mut command),
-    }
-}
-
-fn pipe(mut command: Command, input: &[u8]) -> Outcome {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -149,7 +136,7 @@ fn without_a_keyring_login_falls_back_to_auth_json() {
         format!("{}\n", registry.password()).as_bytes(),
     );
     assert_eq!(outcome.code, 0, "{outcome:?}");
-    assert!(outcome.stderr.contains("no OS keyring is available"), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("WARNING: no OS keyring answered"), "{}", outcome.stderr);
     assert!(outcome.stderr.contains("unencrypted"), "{}", outcome.stderr);
     let auth = context.path("config/auth.json");
     use std::os::unix::fs::PermissionsExt as _;
@@ -159,6 +146,27 @@ fn without_a_keyring_login_falls_back_to_auth_json() {
     context.hoist(&["push", &reference]).success();
     context.hoist(&["logout", &server]).success();
     assert!(!std::fs::read_to_string(&auth).unwrap().contains(&server));
+}
+
+#[test]
+fn a_keyring_that_refuses_the_secret_falls_back_to_auth_json() {
+    let session = KeyringSession::start();
+    session.lock();
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    context.trust(&registry);
+    let server = registry.addr();
+    let password = format!("{}\n", registry.password());
+    let login = ["login", "-u", registry.username(), "--password-stdin", &server];
+    let outcome = with_keyring(&context, &session, &login, Some(password.as_bytes()));
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    assert_eq!(outcome.stdout, "Login Succeeded\n");
+    assert!(outcome.stderr.contains("WARNING: the OS keyring is locked"), "{}", outcome.stderr);
+    assert!(std::fs::read_to_string(context.path("config/auth.json")).unwrap().contains(&server));
+    let reference = format!("{server}/locked/app:1");
+    context.import(&reference, &[("a", b"a")]);
+    let pushed = with_keyring(&context, &session, &["push", &reference], None);
+    assert_eq!(pushed.code, 0, "{pushed:?}");
 }
 
 #[test]

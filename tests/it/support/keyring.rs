@@ -52,6 +52,23 @@ impl KeyringSession {
         &self.bus
     }
 
+    /// Locks the keyring's collection (the Secret Service's `Lock` call): it then refuses new
+    /// secrets, as a locked keychain over SSH does (the unlock prompt has no display here).
+    pub fn lock(&self) {
+        require("dbus-send");
+        // The collection exists once it holds something.
+        let mut store = Command::new("secret-tool");
+        store.args(["store", "--label=probe", "service", "hoist-test-probe"]).env("DBUS_SESSION_BUS_ADDRESS", &self.bus);
+        let stored = super::run_with_stdin(&mut store, b"probe");
+        assert_eq!(stored.code, 0, "cannot store into the keyring: {stored:?}");
+        let locked = run(Command::new("dbus-send")
+            .args(["--session", "--dest=org.freedesktop.secrets", "--type=method_call", "--print-reply"])
+            .args(["/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock"])
+            .arg("array:objpath:/org/freedesktop/secrets/collection/login")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus));
+        assert_eq!(locked.code, 0, "cannot lock the keyring: {locked:?}");
+    }
+
     /// `secret-tool ARGS` in this session.
     pub fn secret_tool(&self, args: &[&str]) -> Outcome {
         run(Command::new("secret-tool").args(args).env("DBUS_SESSION_BUS_ADDRESS", &self.bus))

@@ -83,23 +83,7 @@ impl TestContext {
 
     /// Runs hoist with `input` on standard input.
     pub fn hoist_with_stdin(&self, args: &[&str], input: &[u8]) -> Outcome {
-        use std::io::Write;
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn hoist");
-        let mut stdin = child.stdin.take().expect("stdin");
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
-        });
-        let output = child.wait_with_output().expect("wait for hoist");
-        writer.join().expect("stdin writer");
-        outcome(output)
+        run_with_stdin(self.command().args(args), input)
     }
 
     /// Writes `bytes` to a file in the test's folder and returns its path.
@@ -144,6 +128,22 @@ impl TestContext {
 
 pub fn run(command: &mut Command) -> Outcome {
     outcome(command.output().expect("run command"))
+}
+
+/// Runs `command` with `input` on its standard input.
+pub fn run_with_stdin(command: &mut Command, input: &[u8]) -> Outcome {
+    use std::io::Write;
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn command");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // A writer of its own, so that a command that answers before reading everything cannot block.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("wait for command");
+    writer.join().expect("stdin writer");
+    outcome(output)
 }
 
 fn outcome(output: std::process::Output) -> Outcome {
