@@ -54,10 +54,7 @@ pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
         }
         Err(reason) => {
             let path = file::store(&context.config_dir, &server.key, &stored).map_err(anyhow::Error::msg)?;
-            output::status(&format!(
-                "WARNING: {reason}; the credentials are stored unencrypted in {}",
-                path.display()
-            ));
+            output::status(&format!("WARNING: {reason}; the credentials are stored unencrypted in {}", path.display()));
         }
     }
     output::line("Login Succeeded")?;

@@ -151,7 +151,58 @@ async fn stream_blob(
         match destination.client.upload_stream(destination.reference.repository(), digest, size, body).await {
             Ok(()) => return Ok(()),
             Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) if attempt < BLOB_ATTEMPTS => continue,
+            // The destination refused the blob in one request (ACR above ~20 MB): a stream
+            // cannot be cut into the chunks it wants, a file can.
+            Err(RegistryError::Status { status: 400 | 413 | 416, .. }) => {
+                return spool_and_upload(source, destination, digest, size).await;
+            }
             Err(err) => return Err(err.into()),
         }
     }
+}
+
+/// Downloads the blob into a temporary file, checked against its digest and size, and
+/// uploads it from there the way a push does.
+async fn spool_and_upload(
+    source: &Endpoint<'_>,
+    destination: &Endpoint<'_>,
+    digest: &Digest,
+    size: u64,
+) -> Result<(), PushError> {
+    use std::io::Write as _;
+    let spool_error =
+        |err: std::io::Error| PushError::Other(format!("cannot keep {digest} in a temporary file: {err}"));
+    let mut file = tempfile::NamedTempFile::new().map_err(spool_error)?;
+    let mut response = source.client.get_blob(source.reference.repository(), digest, 0).await?;
+    let mut verifier = digest.verifier();
+    let mut written = 0u64;
+    let registry = source.client.registry();
+    let transfer = |source| RegistryError::Transfer {
+        registry: registry.into(),
+        what: format!("the download of {digest}"),
+        source,
+    };
+    while let Some(chunk) = response.chunk().await.map_err(transfer)? {
+        written += chunk.len() as u64;
+        if written > size {
+            break;
+        }
+        verifier.update(&chunk);
+        file.write_all(&chunk).map_err(spool_error)?;
+    }
+    if written != size {
+        let what = format!("blob {digest}");
+        return Err(
+            RegistryError::SizeMismatch { registry: registry.into(), what, expected: size, actual: written }.into()
+        );
+    }
+    let actual = verifier.finish();
+    if &actual != digest {
+        let (what, expected) = (format!("blob {digest}"), digest.clone());
+        return Err(RegistryError::DigestMismatch { registry: registry.into(), what, expected, actual }.into());
+    }
+    file.flush().map_err(spool_error)?;
+    let repository = destination.reference.repository();
+    destination.client.upload_blob(repository, digest, (file.path(), size), None, Arc::new(|_| {})).await?;
+    Ok(())
 }

@@ -71,6 +71,7 @@ enum Step {
     /// The registry refused the way the bytes were sent (`length` bytes from `start`).
     Refused {
         response: Response,
+        method: &'static str,
         start: u64,
         length: u64,
     },
@@ -193,12 +194,12 @@ impl Upload<'_> {
             match self.step(&mut session, plan).await? {
                 Step::Done => return Ok(()),
                 Step::Advanced => {}
-                Step::Refused { response, start, length } => {
+                Step::Refused { response, method, start, length } => {
                     replans += 1;
                     if replans > MAX_REPLANS {
-                        return Err(self.client.failure(response, "PATCH").await);
+                        return Err(self.client.failure(response, method).await);
                     }
-                    plan = self.replan(&mut session, plan, response, start, length).await?;
+                    plan = self.replan(&mut session, plan, (response, method), start, length).await?;
                 }
                 Step::Broken(err) => {
                     failures += 1;
@@ -238,7 +239,7 @@ impl Upload<'_> {
         match self.client.send(call).await {
             Ok(response) if response.status().is_success() => Ok(Step::Done),
             Ok(response) if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Ok(Step::Refused { response, start: 0, length: self.size })
+                Ok(Step::Refused { response, method: "PUT", start: 0, length: self.size })
             }
             Ok(response) => self.judge(response, "PUT").await,
             Err(err) => broken_or(err),
@@ -262,7 +263,7 @@ impl Upload<'_> {
         let status = response.status();
         if matches!(status, StatusCode::BAD_REQUEST | StatusCode::PAYLOAD_TOO_LARGE | StatusCode::RANGE_NOT_SATISFIABLE)
         {
-            return Ok(Step::Refused { response, start, length });
+            return Ok(Step::Refused { response, method: "PATCH", start, length });
         }
         if !status.is_success() {
             return self.judge(response, "PATCH").await;
@@ -312,7 +313,7 @@ impl Upload<'_> {
         &self,
         session: &mut Session,
         plan: Plan,
-        response: Response,
+        (response, method): (Response, &str),
         start: u64,
         length: u64,
     ) -> Result<Plan, RegistryError> {
@@ -326,7 +327,7 @@ impl Upload<'_> {
                 Plan::Chunks(length.div_ceil(2))
             }
             (StatusCode::BAD_REQUEST | StatusCode::RANGE_NOT_SATISFIABLE, Plan::Chunks(_)) => Plan::Whole,
-            _ => return Err(self.client.failure(response, "PATCH").await),
+            _ => return Err(self.client.failure(response, method).await),
         };
         self.client.transport().debug(&format!(
             "{} refused {length} bytes of {} as sent ({status}); sending {}",

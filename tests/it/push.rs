@@ -138,6 +138,54 @@ fn multi_platform_images_and_copies_between_registries_keep_every_digest() {
     assert!(outcome.contains(&format!("3: digest: {digest} size: ")), "{outcome}");
 }
 
+#[test]
+fn a_pulled_platform_of_a_multi_platform_image_is_pushed_alone_with_dockers_note() {
+    let source = Registry::start(Setup::Plain);
+    let target = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let original = format!("{}/multi/app:1", source.addr());
+    let index_digest =
+        push_with_skopeo(&context, &original, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
+    context.hoist(&["pull", "--platform", "linux/amd64", &original]).success();
+    let index: serde_json::Value = serde_json::from_str(&raw_manifest(&original)).unwrap();
+    let amd64 =
+        index["manifests"].as_array().unwrap().iter().find(|entry| entry["platform"]["architecture"] == "amd64");
+    let amd64 = amd64.unwrap()["digest"].as_str().unwrap().to_string();
+
+    // Back to where the other platform is: the whole index goes up, no note.
+    let again = context.hoist(&["push", &original]).success();
+    assert!(again.stdout.contains(&format!("1: digest: {index_digest} ")), "{again:?}");
+    assert!(!again.stderr.contains("multiplatform"), "{again:?}");
+
+    // Elsewhere: the one platform there is, with docker's note.
+    let copy = format!("{}/copy/app:1", target.addr());
+    context.hoist(&["tag", &original, &copy]).success();
+    let pushed = context.hoist(&["push", &copy]).success();
+    assert!(pushed.stdout.contains(&format!("1: digest: {amd64} ")), "{pushed:?}");
+    assert!(
+        pushed.stderr.contains(
+            "Not all multiplatform-content is present and only the available single-platform image was pushed"
+        ),
+        "{pushed:?}"
+    );
+    assert_eq!(registry_digest(&context, &copy, &[]), amd64);
+
+    // Exactly one platform, on request; one the store lacks is refused.
+    let chosen = format!("{}/chosen/app:1", target.addr());
+    context.hoist(&["tag", &original, &chosen]).success();
+    let refused = context.hoist(&["push", "--platform", "linux/arm64", &chosen]).failure(1);
+    assert!(refused.stderr.contains("no image for platform linux/arm64"), "{refused:?}");
+    let one = context.hoist(&["push", "--platform", "linux/amd64", &chosen]).success();
+    assert!(one.stdout.contains(&format!("1: digest: {amd64} ")), "{one:?}");
+    assert!(!one.stderr.contains("multiplatform"), "{one:?}");
+}
+
+fn raw_manifest(image: &str) -> String {
+    run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &format!("docker://{image}")]))
+        .success()
+        .stdout
+}
+
 /// Gives the archive's single index entry a full reference as its name.
 fn rewrite_ref_name(archive: &std::path::Path, name: &str) {
     let mut entries = Vec::new();

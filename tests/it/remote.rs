@@ -101,3 +101,29 @@ fn delete_on_a_registry_that_forbids_it_says_so() {
     assert!(refused.stderr.contains("the registry does not allow deletes"), "{}", refused.stderr);
     context.hoist(&["pull", &image]).success();
 }
+
+#[test]
+fn cp_to_a_registry_that_refuses_a_streamed_blob_sends_it_from_a_copy() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let source = format!("{}/src/big:1", first.addr());
+    context.import(&source, &[("data", &fixtures::noise(21, 3 << 20))]);
+    context.hoist(&["push", &source]).success();
+    let manifest: serde_json::Value = serde_json::from_str(&raw_manifest(&source)).unwrap();
+    let layer = manifest["layers"][0]["digest"].as_str().unwrap().trim_start_matches("sha256:").to_string();
+    // The layer's streamed PUT is refused as too large, as ACR refuses large bodies.
+    let refusing = FaultProxy::start(&second.addr(), Faults::none().fail_first(1, 413).on(&layer).method(Some("PUT")));
+    let destination = format!("{}/dst/big:1", refusing.addr());
+    let copied = context.hoist(&["cp", &source, &destination]).success().stdout;
+    let digest = fixtures::sha256(raw_manifest(&source).as_bytes());
+    assert!(copied.contains(&format!("1: digest: {digest}")), "{copied}");
+    let puts: Vec<_> =
+        refusing.requests().into_iter().filter(|r| r.method == "PUT" && r.path.contains(&layer)).collect();
+    assert_eq!(
+        puts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [413, 201],
+        "refused streamed, then sent from a file"
+    );
+    assert_eq!(fixtures::sha256(raw_manifest(&format!("{}/dst/big:1", second.addr())).as_bytes()), digest);
+}

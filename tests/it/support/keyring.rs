@@ -58,7 +58,9 @@ impl KeyringSession {
         require("dbus-send");
         // The collection exists once it holds something.
         let mut store = Command::new("secret-tool");
-        store.args(["store", "--label=probe", "service", "hoist-test-probe"]).env("DBUS_SESSION_BUS_ADDRESS", &self.bus);
+        store
+            .args(["store", "--label=probe", "service", "hoist-test-probe"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus);
         let stored = super::run_with_stdin(&mut store, b"probe");
         assert_eq!(stored.code, 0, "cannot store into the keyring: {stored:?}");
         let locked = run(Command::new("dbus-send")
