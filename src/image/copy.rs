@@ -151,9 +151,9 @@ async fn stream_blob(
         match destination.client.upload_stream(destination.reference.repository(), digest, size, body).await {
             Ok(()) => return Ok(()),
             Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) if attempt < BLOB_ATTEMPTS => continue,
-            // The destination refused the blob in one request (ACR above ~20 MB): a stream
-            // cannot be cut into the chunks it wants, a file can.
-            Err(RegistryError::Status { status: 400 | 413 | 416, .. }) => {
+            // The destination refused the blob in one streamed PUT (ACR above ~20 MB; registries
+            // that take no body on PUT): a stream cannot be sent again another way, a file can.
+            Err(RegistryError::Status { .. }) => {
                 return spool_and_upload(source, destination, digest, size).await;
             }
             Err(err) => return Err(err.into()),

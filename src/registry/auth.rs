@@ -231,8 +231,8 @@ fn refresh_request(
         ("grant_type", "refresh_token".to_string()),
         ("refresh_token", token.expose().to_string()),
         ("client_id", "hoist".to_string()),
-        ("scope", scope.to_string()),
     ];
+    form.extend((!scope.is_empty()).then(|| ("scope", scope.to_string())));
     form.extend(realm.service.map(|service| ("service", service.to_string())));
     Ok(transport
         .client(&host_port(url))?
@@ -249,9 +249,10 @@ async fn token_response(response: Response, registry: &str) -> Result<TokenRespo
         return Err(RegistryError::Unauthorized { registry: registry.into(), message: error_message(&body, status) });
     }
     if !status.is_success() {
-        return Err(RegistryError::Protocol {
+        return Err(RegistryError::TokenRefused {
             registry: registry.into(),
-            reason: format!("the token server answered {status}: {}", error_message(&body, status)),
+            status: status.as_u16(),
+            message: error_message(&body, status),
         });
     }
     serde_json::from_slice(&body).map_err(|err| RegistryError::Protocol {
@@ -271,9 +272,23 @@ pub async fn login_token(
     let url = realm.checked_url(registry, true)?;
     let basic = basic(credentials).transpose()?;
     let extra = [("account", credentials.username()), ("client_id", "hoist"), ("offline_token", "true")];
-    let response = transport.send(&host_port(&url), || realm.get(transport, &url, &[], &extra, basic.as_ref())).await?;
+    let host = host_port(&url);
+    let response = transport.send(&host, || realm.get(transport, &url, &[], &extra, basic.as_ref())).await?;
     let parsed = token_response(response, registry).await?;
-    Ok(parsed.refresh_token.filter(|token| !token.is_empty()).map(Secret::new))
+    let Some(token) = parsed.refresh_token.filter(|token| !token.is_empty()).map(Secret::new) else {
+        return Ok(None);
+    };
+    // The refresh token is only worth keeping instead of the password where the OAuth2 form
+    // that spends it works (ACR answers it 400, gcr.io 404, Artifactory 401).
+    let probe = transport.send(&host, || refresh_request(transport, realm, &url, &token, "")).await?;
+    if probe.status().is_success() {
+        return Ok(Some(token));
+    }
+    transport.debug(&format!(
+        "{registry}'s token server refused the OAuth2 refresh ({}); keeping the password",
+        probe.status()
+    ));
+    Ok(None)
 }
 
 fn form_body(pairs: &[(&str, String)]) -> String {

@@ -7,6 +7,7 @@
 //! only to URLs of the registry's own origin (scheme, host and port), never to another host an
 //! upload `Location` names, never over plain HTTP when the registry is HTTPS.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, WWW_AUTHENTICATE};
@@ -63,6 +64,8 @@ pub struct RegistryClient {
     credentials: Option<Credentials>,
     challenge: Mutex<Option<Challenge>>,
     tokens: TokenCache,
+    /// The registry refused a blob `PUT` with a body: later uploads use `PATCH` at once.
+    monolithic_refused: AtomicBool,
 }
 
 impl RegistryClient {
@@ -77,6 +80,7 @@ impl RegistryClient {
             credentials,
             challenge: Mutex::new(None),
             tokens: TokenCache::default(),
+            monolithic_refused: AtomicBool::new(false),
         }
     }
 
@@ -196,6 +200,14 @@ impl RegistryClient {
     /// The API's base URL, when it is known already.
     pub(super) fn known_base(&self) -> Option<&Url> {
         self.base.get()
+    }
+
+    pub(super) fn takes_monolithic_uploads(&self) -> bool {
+        !self.monolithic_refused.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn refuses_monolithic_uploads(&self) {
+        self.monolithic_refused.store(true, Ordering::Relaxed);
     }
 
     /// Whether this registry's credentials may go to `url`: the registry's own origin only.

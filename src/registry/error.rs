@@ -32,6 +32,8 @@ pub enum RegistryError {
     SizeMismatch { registry: String, what: String, expected: u64, actual: u64 },
     #[error("{what} from {registry} is larger than the {limit}-byte limit")]
     TooLarge { registry: String, what: String, limit: u64 },
+    #[error("the token server of {registry} answered {status}: {message}")]
+    TokenRefused { registry: String, status: u16, message: String },
     #[error("{registry} answered badly: {reason}")]
     Protocol { registry: String, reason: String },
     #[error("refusing to follow {url} from {registry}: {reason}")]

@@ -126,8 +126,8 @@ impl RegistryClient {
         for scope in &scopes {
             let response = match self.send(Call::new(Method::DELETE, url.clone(), scope)).await {
                 Ok(response) => response,
-                // No token for this scope (Quay gives none for `delete`): try the next.
-                Err(err @ RegistryError::Unauthorized { .. }) => {
+                // No token for this scope (Quay's token service cannot read `delete`): the next.
+                Err(err @ (RegistryError::Unauthorized { .. } | RegistryError::TokenRefused { .. })) => {
                     refused = Some(err);
                     continue;
                 }

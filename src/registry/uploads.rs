@@ -3,7 +3,9 @@
 //!
 //! - `POST` opens a session; then the whole blob goes up in one streamed request: a `PUT
 //!   ?digest=` with the body for a blob up to [`MONOLITHIC_LIMIT`], else one `PATCH` without
-//!   `Content-Range` and an empty `PUT ?digest=`. Memory stays flat at any size.
+//!   `Content-Range` and an empty `PUT ?digest=` (docker's way; also for every blob of a
+//!   registry that refused a `PUT` with a body, as container-registry does). Memory stays
+//!   flat at any size.
 //! - Ranged chunks only where the registry asks for them (`OCI-Chunk-Min-Length`) or to resume
 //!   an interrupted upload from the offset the registry reports, so no acknowledged byte is
 //!   sent twice.
@@ -58,10 +60,23 @@ pub struct Session {
 /// How the rest of a blob goes up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plan {
-    /// In one request.
-    Whole,
-    /// In ranged `PATCH`es of at most this many bytes.
+    /// One `PUT ?digest=` with the whole blob: the fewest requests.
+    Monolithic,
+    /// One `PATCH` without `Content-Range`, then an empty `PUT ?digest=`: docker's way, which
+    /// every registry takes (container-registry refuses a `PUT` with a body).
+    Stream,
+    /// Ranged `PATCH`es of at most this many bytes.
     Chunks(u64),
+}
+
+impl Plan {
+    fn describe(self) -> String {
+        match self {
+            Plan::Monolithic => "the blob in one PUT".into(),
+            Plan::Stream => "the blob in one PATCH".into(),
+            Plan::Chunks(size) => format!("chunks of {size} bytes"),
+        }
+    }
 }
 
 /// What one request of an upload came to.
@@ -188,7 +203,7 @@ impl Upload<'_> {
             Some(session) => session,
             None => self.client.open_upload(self.repository, &self.scope).await?,
         };
-        let mut plan = initial_plan(&session, self.size);
+        let mut plan = self.initial_plan(&session);
         let (mut failures, mut replans) = (0, 0);
         loop {
             match self.step(&mut session, plan).await? {
@@ -223,8 +238,8 @@ impl Upload<'_> {
             return self.finish(session).await; // every byte is there; only the closing PUT is missing
         }
         match plan {
-            Plan::Whole if session.offset == 0 && self.size <= MONOLITHIC_LIMIT => self.put_whole(session).await,
-            Plan::Whole => self.patch(session, self.size - session.offset, false).await,
+            Plan::Monolithic if session.offset == 0 => self.put_whole(session).await,
+            Plan::Monolithic | Plan::Stream => self.patch(session, self.size - session.offset, false).await,
             Plan::Chunks(size) => self.patch(session, size.min(self.size - session.offset), true).await,
         }
     }
@@ -238,10 +253,11 @@ impl Upload<'_> {
             .once();
         match self.client.send(call).await {
             Ok(response) if response.status().is_success() => Ok(Step::Done),
-            Ok(response) if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Ok(Step::Refused { response, method: "PUT", start: 0, length: self.size })
+            Ok(response) if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
+                Err(self.client.failure(response, "PUT").await)
             }
-            Ok(response) => self.judge(response, "PUT").await,
+            // Too large, or a registry that takes no body on `PUT` (container-registry: 500).
+            Ok(response) => Ok(Step::Refused { response, method: "PUT", start: 0, length: self.size }),
             Err(err) => broken_or(err),
         }
     }
@@ -307,8 +323,9 @@ impl Upload<'_> {
         if is_transient(status) || status == StatusCode::NOT_FOUND { Ok(Step::Broken(error)) } else { Err(error) }
     }
 
-    /// After a refusal: smaller chunks for a body too large, one request in a new session for a
-    /// registry that refuses ranged chunks; the refusal itself when nothing else is left.
+    /// After a refusal: smaller chunks for a body too large; docker's `PATCH` for a registry
+    /// that refuses a `PUT` with a body, or ranged chunks (in a new session); the refusal
+    /// itself when nothing else is left.
     async fn replan(
         &self,
         session: &mut Session,
@@ -326,19 +343,20 @@ impl Upload<'_> {
             (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::RANGE_NOT_SATISFIABLE, _) if length / 2 >= MIN_CHUNK => {
                 Plan::Chunks(length.div_ceil(2))
             }
-            (StatusCode::BAD_REQUEST | StatusCode::RANGE_NOT_SATISFIABLE, Plan::Chunks(_)) => Plan::Whole,
+            (StatusCode::BAD_REQUEST | StatusCode::RANGE_NOT_SATISFIABLE, Plan::Chunks(_)) => Plan::Stream,
+            (status, Plan::Monolithic) if status != StatusCode::PAYLOAD_TOO_LARGE => {
+                self.client.refuses_monolithic_uploads();
+                Plan::Stream
+            }
             _ => return Err(self.client.failure(response, method).await),
         };
         self.client.transport().debug(&format!(
             "{} refused {length} bytes of {} as sent ({status}); sending {}",
             self.client.registry(),
             self.digest,
-            match next {
-                Plan::Chunks(size) => format!("chunks of {size} bytes"),
-                Plan::Whole => "the blob in one request".into(),
-            }
+            next.describe()
         ));
-        if !alive || next == Plan::Whole {
+        if !alive || next == Plan::Stream {
             *session = self.client.open_upload(self.repository, &self.scope).await?;
         }
         Ok(next)
@@ -352,7 +370,7 @@ impl Upload<'_> {
             return Ok(plan);
         }
         Ok(match plan {
-            Plan::Whole if session.offset > 0 => Plan::Chunks(CHUNK_SIZE.max(session.min_chunk)),
+            Plan::Monolithic | Plan::Stream if session.offset > 0 => Plan::Chunks(CHUNK_SIZE.max(session.min_chunk)),
             plan => plan,
         })
     }
@@ -370,18 +388,23 @@ impl Upload<'_> {
                 session.offset = reported_offset(&response).unwrap_or(0);
                 Ok(true)
             }
-            StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST => Ok(false),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(self.client.failure(response, "GET").await),
+            // 404 and 400 for a session it forgot; 405 where it cannot say (container-registry).
+            status if status.is_client_error() => Ok(false),
             _ => Err(self.client.failure(response, "GET").await),
         }
     }
-}
 
-/// Ranged chunks where the registry asks for them; otherwise the blob in one request.
-fn initial_plan(session: &Session, size: u64) -> Plan {
-    if session.min_chunk > 0 && size > session.min_chunk {
-        Plan::Chunks(CHUNK_SIZE.max(session.min_chunk))
-    } else {
-        Plan::Whole
+    /// Ranged chunks where the registry asks for them; else one `PUT` for a small blob (unless
+    /// this registry refused one already), one `PATCH` for a large one.
+    fn initial_plan(&self, session: &Session) -> Plan {
+        if session.min_chunk > 0 && self.size > session.min_chunk {
+            Plan::Chunks(CHUNK_SIZE.max(session.min_chunk))
+        } else if self.size <= MONOLITHIC_LIMIT && self.client.takes_monolithic_uploads() {
+            Plan::Monolithic
+        } else {
+            Plan::Stream
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! `login` / `logout` with a real Secret Service (gnome-keyring under dbus-run-session), the
 //! `auth.json` fallback, and the credentials Docker and podman already stored.
 
-
 use crate::auth::docker_login;
 use crate::support::keyring::KeyringSession;
 use crate::support::registry::{Registry, Setup};
