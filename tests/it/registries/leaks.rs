@@ -18,6 +18,7 @@ fn with_authorization<'a>(exchanges: impl IntoIterator<Item = &'a Exchange>) -> 
 
 #[test]
 fn an_upload_location_on_another_host_gets_no_credentials() {
+    let mut all = Checks::new("uploads on another host");
     for basic_tls in [false, true] {
         let mode = Mode::Distribution { basic_tls };
         let registry = Registry::start(mode.setup());
@@ -43,8 +44,9 @@ fn an_upload_location_on_another_host_gets_no_credentials() {
             checks.check("the uploads went to the other host", !storage.exchanges().is_empty(), || "none did".into());
             checks.succeeded("pull back", &logged_in(&emulated).hoist(&["pull", &reference]));
         }
-        checks.assert();
+        all.absorb(checks);
     }
+    all.assert();
 }
 
 #[test]
