@@ -16,6 +16,7 @@ use crate::support::fixtures::{Layer, OciImage, noise, rootfs_tar};
 use crate::support::registry::Registry;
 use crate::support::{Outcome, TestContext, assert_consistent, peers, run};
 
+mod emulations;
 mod leaks;
 mod second_registry;
 

@@ -59,6 +59,7 @@
 
 mod front;
 mod message;
+mod probe;
 mod rules;
 mod tls;
 mod token;
@@ -70,6 +71,7 @@ use tempfile::TempDir;
 
 pub use front::Exchange;
 use front::{Front, Upstream};
+pub use probe::{Probe, Reply};
 pub use rules::{Behaviour, GHCR_RETRY_MESSAGE, Throttle};
 
 use super::registry::{Registry, Setup, make_tls_files};

@@ -142,7 +142,9 @@ impl Shared {
             emulated: false,
         };
         self.recorded.lock().expect("emulation record").open += 1;
-        let _ = self.exchange(&mut client, request, &head, &mut exchange);
+        if self.exchange(&mut client, request, &head, &mut exchange).is_ok() {
+            let _ = client.get_mut().finish();
+        }
         // Recorded before the connection closes, so a client that saw the end finds it.
         let mut recorded = self.recorded.lock().expect("emulation record");
         recorded.exchanges.push(exchange);
@@ -316,7 +318,7 @@ fn read_response(upstream: &mut impl BufRead, request: &Request) -> io::Result<(
 }
 
 /// A whole body, chunk framing removed.
-fn read_body(from: &mut impl BufRead, framing: Framing) -> io::Result<Vec<u8>> {
+pub(super) fn read_body(from: &mut impl BufRead, framing: Framing) -> io::Result<Vec<u8>> {
     let mut raw = Vec::new();
     relay_body(from, &mut raw, framing, &mut Shaper::default())?;
     if framing != Framing::Chunked {

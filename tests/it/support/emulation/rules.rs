@@ -30,7 +30,9 @@ pub enum Behaviour {
     MinimumPart { bytes: u64 },
     /// A tag list asked with `n` above `max` → 400 (ECR: 1000).
     TagPageLimit { max: u64 },
-    /// `last=` cursors of tag lists are opaque tokens, not tags; an unknown one → 400 (ECR).
+    /// Tag lists come in pages of `n` (sorted), and the `last=` cursor of the next page's
+    /// `Link` is an opaque token, not a tag; an unknown one → 400 (ECR). The emulation pages
+    /// itself: Debian's distribution 2.8 answers every tag whatever `n` says.
     OpaqueCursors,
     /// No `Docker-Content-Digest` on manifest responses (ECR, gcr.io, Red Hat).
     NoManifestDigest,
@@ -180,7 +182,7 @@ impl Behaviour {
     /// Whether this behaviour needs the registry's response body in hand.
     pub fn wants_body(&self, request: &Request) -> bool {
         match self {
-            Behaviour::TagListExtras { .. } => request.is_tag_list(),
+            Behaviour::TagListExtras { .. } | Behaviour::OpaqueCursors => request.is_tag_list(),
             // A 204 must go without a body: the front rewrites the framing.
             Behaviour::BlobPutStatus(_) => is_blob_put(request),
             _ => false,
@@ -197,7 +199,9 @@ impl Behaviour {
                 let session = request.upload_session().unwrap_or_default().to_string();
                 state.sessions.entry(session).or_default().short_part |= sent < *bytes;
             }
-            Behaviour::OpaqueCursors if request.is_tag_list() => hand_out_cursor(response, state),
+            Behaviour::OpaqueCursors if request.is_tag_list() && response.status == 200 => {
+                paginate_tags(request, response, state);
+            }
             Behaviour::NoManifestDigest if request.is_manifest() => response.remove_header("Docker-Content-Digest"),
             Behaviour::PlainHttpLocation => rewrite_location(response, |url| url.replacen("https://", "http://", 1)),
             Behaviour::UploadsElsewhere { host } if request.is_upload() => {
@@ -298,7 +302,8 @@ fn strict_ranged_patch(request: &Request) -> Option<Answer> {
 /// the last part.
 fn part_after_short_part(request: &Request, state: &State) -> Option<Answer> {
     let session = state.sessions.get(request.upload_session()?)?;
-    let carries_data = request.is("PATCH") || (request.is("PUT") && request.declared_length() != Some(0));
+    let streamed = request.header("transfer-encoding").is_some_and(|value| value.contains("chunked"));
+    let carries_data = request.is("PATCH") || (request.is("PUT") && (request.declared_length() > Some(0) || streamed));
     (session.short_part && carries_data).then(|| {
         Response::error(400, "BLOB_UPLOAD_INVALID", "layer part size must be at least 5 MiB, except the last part")
     })
@@ -334,18 +339,26 @@ fn resolve_cursor(request: &mut Request, state: &State) -> Option<Answer> {
     }
 }
 
-/// Replaces the tag in the `Link` header's `last=` with a new opaque cursor.
-fn hand_out_cursor(response: &mut Response, state: &mut State) {
-    let Some(link) = response.header("link").map(str::to_string) else { return };
-    let Some((before, rest)) = link.split_once("last=") else { return };
-    let end = rest.find(['&', '>']).unwrap_or(rest.len());
-    let tag: String = form_urlencoded::parse(format!("t={}", &rest[..end]).as_bytes())
-        .map(|(_, value)| value.into_owned())
-        .next()
-        .unwrap_or_default();
-    state.cursors.push(tag);
-    let cursor = format!("{CURSOR_PREFIX}{}", state.cursors.len() - 1);
-    response.set_header("Link", &format!("{before}last={cursor}{}", &rest[end..]));
+/// Cuts the tag list to the page asked for (`n` tags after `last`, in order), with a `Link`
+/// to the next page whose cursor is a new opaque token.
+fn paginate_tags(request: &Request, response: &mut Response, state: &mut State) {
+    let Some(body) = &response.body else { return };
+    let Ok(mut list) = serde_json::from_slice::<Value>(body) else { return };
+    let Some(tags) = list.get_mut("tags").and_then(Value::as_array_mut) else { return };
+    let mut all: Vec<String> = tags.iter().filter_map(|tag| tag.as_str().map(str::to_string)).collect();
+    all.sort();
+    let after = request.param("last");
+    all.retain(|tag| after.as_ref().is_none_or(|last| tag > last));
+    let size = request.param("n").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or(all.len());
+    response.remove_header("Link");
+    if all.len() > size {
+        state.cursors.push(all[size - 1].clone());
+        let cursor = format!("{CURSOR_PREFIX}{}", state.cursors.len() - 1);
+        response.set_header("Link", &format!("<{}?n={size}&last={cursor}>; rel=\"next\"", request.path()));
+        all.truncate(size);
+    }
+    *tags = all.into_iter().map(Value::from).collect();
+    response.body = Some(list.to_string().into_bytes());
 }
 
 fn stick_range(request: &Request, response: &mut Response, state: &mut State) {

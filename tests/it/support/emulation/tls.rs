@@ -13,8 +13,29 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection, StreamOwned};
 
 /// A byte stream to a peer: a TCP connection, maybe under TLS.
-pub trait Conn: Read + Write + Send {}
-impl<T: Read + Write + Send> Conn for T {}
+pub trait Conn: Read + Write + Send {
+    /// Ends the stream as its protocol wants: TLS says `close_notify`, so that a peer reading
+    /// to the end can tell the end from a cut.
+    fn finish(&mut self) -> io::Result<()> {
+        self.flush()
+    }
+}
+
+impl Conn for TcpStream {}
+
+impl Conn for StreamOwned<ServerConnection, TcpStream> {
+    fn finish(&mut self) -> io::Result<()> {
+        self.conn.send_close_notify();
+        self.flush()
+    }
+}
+
+impl Conn for StreamOwned<ClientConnection, TcpStream> {
+    fn finish(&mut self) -> io::Result<()> {
+        self.conn.send_close_notify();
+        self.flush()
+    }
+}
 
 /// The first byte of a TLS record carrying a handshake (a ClientHello).
 const TLS_HANDSHAKE: u8 = 0x16;
