@@ -67,6 +67,18 @@ fn granted(reply: &Reply) -> serde_json::Value {
     claims(&token)["access"][0]["actions"].clone()
 }
 
+/// Pushes the small image as `probe/app:1`, then deletes its manifest with a token the
+/// emulation's token endpoint issued for `push`.
+fn delete_with_push_token(emulated: &Emulated) -> Reply {
+    push_raw(emulated, "probe/app", &["1"], small_image());
+    let token = token_reply(emulated, "repository:probe/app:push").json()["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let target = format!("/v2/probe/app/manifests/{}", small_image().digest());
+    send(emulated, "DELETE", &target, &[("Authorization", &format!("Bearer {token}"))], b"")
+}
+
 fn oauth_post(emulated: &Emulated) -> Reply {
     let (user, password) = emulated.credentials();
     let form = form_encode(&[
@@ -290,6 +302,8 @@ fn auth_is_handled_as_the_registries_handle_it() {
     );
     let reply = token_reply(&quay, "repository:probe/app:*");
     expect(&mut checks, "Quay: * for the repository's admin", granted(&reply) == serde_json::json!(["*"]), &reply);
+    let reply = delete_with_push_token(&quay);
+    expect(&mut checks, "Quay: a token asked with push deletes", reply.status == 202, &reply);
 
     let gitlab = Emulated::start(Mode::GitLab);
     for scope in ["repository:probe/app:delete", "repository:probe/app:*"] {
@@ -308,6 +322,8 @@ fn auth_is_handled_as_the_registries_handle_it() {
         granted(&reply) == serde_json::json!(["pull", "push", "delete"]),
         &reply,
     );
+    let reply = delete_with_push_token(&gitlab);
+    expect(&mut checks, "GitLab: a token asked with push deletes", reply.status == 202, &reply);
 
     let gcr = Emulated::start(Mode::Gcr);
     let ping = send(&gcr, "GET", "/v2/", &[], b"");
