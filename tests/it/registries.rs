@@ -536,13 +536,7 @@ fn nexus() {
         why: "containers/image sends credentials only where /v2/ challenged (docker_client.go \
               setupRequestAuth); Nexus's /v2/ with anonymous access on does not",
     }];
-    let (emulated, checks) = flows_and_skopeo(Mode::Nexus, &limitations);
-    // skopeo reads anonymously there, and lists the tags hoist pushed, nulls and all.
-    let context = TestContext::new();
-    let listing = run(peers::skopeo(&context)
-        .args(["list-tags", "--cert-dir", emulated.registry.cert_dir().to_str().unwrap()])
-        .arg(format!("docker://{}/{REPOSITORY}", emulated.addr())));
-    eprintln!("skopeo list-tags on Nexus, anonymously: {listing:?}");
+    let (_, checks) = flows_and_skopeo(Mode::Nexus, &limitations);
     checks.assert();
 }
 

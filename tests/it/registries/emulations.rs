@@ -352,18 +352,22 @@ fn auth_is_handled_as_the_registries_handle_it() {
         ping.status == 200 && ping.header("www-authenticate").is_none(),
         &ping,
     );
-    let reply = send(&nexus, "GET", "/v2/probe/app/tags/list", &[], b"");
+    let basic = crate::support::emulation::basic(&nexus.registry);
+    let reply = send(&nexus, "GET", "/v2/probe/app/tags/list", &[("Authorization", &basic)], b"");
     expect(
         &mut checks,
-        "Nexus: anonymous reads, nulls among the tags",
+        "Nexus: nulls among the tags",
         reply.status == 200
             && reply.json()["tags"].as_array().is_some_and(|tags| tags.contains(&serde_json::Value::Null)),
         &reply,
     );
-    let reply = send(&nexus, "POST", "/v2/probe/app/blobs/uploads/", &[], b"");
-    let basic_challenge =
-        reply.header("www-authenticate").is_some_and(|value| value.to_ascii_lowercase().starts_with("basic"));
-    expect(&mut checks, "Nexus: an anonymous write → 401 Basic", reply.status == 401 && basic_challenge, &reply);
+    for (method, target) in [("GET", "/v2/probe/app/tags/list"), ("POST", "/v2/probe/app/blobs/uploads/")] {
+        let reply = send(&nexus, method, target, &[], b"");
+        let basic_challenge =
+            reply.header("www-authenticate").is_some_and(|value| value.to_ascii_lowercase().starts_with("basic"));
+        let what = format!("Nexus: an anonymous {method} of a repository → 401 Basic");
+        expect(&mut checks, &what, reply.status == 401 && basic_challenge, &reply);
+    }
 
     let harbor = Emulated::start(Mode::Harbor);
     let authorization = harbor.authorization("repository:project-b/app:pull,push repository:project-a/app:pull");

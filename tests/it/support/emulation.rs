@@ -45,8 +45,8 @@
 //!   pusher); tag lists with digests and `_uploads` (containers/skopeo#2346, oras#1907); the
 //!   OAuth2 `POST` → 401 (containerd authorizer.go).
 //! - Nexus (Basic auth over HTTPS, anonymous access on): tag lists holding `null`
-//!   (containers/skopeo#2409); `/v2/` answers 200 with no challenge, the anonymous user may
-//!   read, writes answer 401 with a Basic challenge (sonatype nexus-public#260).
+//!   (containers/skopeo#2409); `/v2/` answers 200 with no challenge while repository requests
+//!   answer 401 with a Basic challenge (sonatype nexus-public#260).
 //! - gcr.io, Red Hat: a 401 with no `WWW-Authenticate` except on `/v2/`; no
 //!   `Docker-Content-Digest` (containers/image `docker/docker_client.go`, containerd#3238); the
 //!   OAuth2 `POST` → 404 (containerd authorizer.go).
@@ -139,8 +139,8 @@ impl Mode {
         }
     }
 
-    /// The behaviours that make this registry, for one in front of `registry`.
-    pub fn behaviours(self, registry: &Registry) -> Vec<Behaviour> {
+    /// The behaviours that make this registry.
+    pub fn behaviours(self) -> Vec<Behaviour> {
         use Behaviour::*;
         match self {
             Mode::Distribution { .. } => vec![],
@@ -167,11 +167,9 @@ impl Mode {
                 TagListExtras { extras: artifactory_extras() },
                 OAuthPost { status: 401 },
             ],
-            Mode::Nexus => vec![
-                OpenPing,
-                AnonymousReads { authorization: basic(registry) },
-                TagListExtras { extras: vec![serde_json::Value::Null, serde_json::Value::Null] },
-            ],
+            Mode::Nexus => {
+                vec![OpenPing, TagListExtras { extras: vec![serde_json::Value::Null, serde_json::Value::Null] }]
+            }
             Mode::Gcr => vec![ChallengeOnlyOnPing, NoManifestDigest, OAuthPost { status: 404 }],
             Mode::Many { blob_put_status } => vec![
                 BlobPutStatus(blob_put_status),
@@ -216,7 +214,7 @@ impl Emulated {
     #[track_caller]
     pub fn over(registry: Registry, mode: Mode, extra: Vec<Behaviour>) -> Emulated {
         assert_eq!(registry.is_tls(), mode.setup() == Setup::BasicTls, "{mode:?} needs {:?}", mode.setup());
-        let mut rules = mode.behaviours(&registry);
+        let mut rules = mode.behaviours();
         rules.extend(extra);
         let (server, ca_pem, identity) = match mode.front_tls() {
             FrontTls::None => (None, None, None),

@@ -55,9 +55,6 @@ pub enum Behaviour {
     TagListExtras { extras: Vec<Value> },
     /// An anonymous `GET /v2/` is answered 200 with no challenge (Nexus).
     OpenPing,
-    /// Anonymous `GET`/`HEAD` requests read with this `Authorization` (Nexus's anonymous
-    /// user may read; writing needs the user's own credentials).
-    AnonymousReads { authorization: String },
     /// A 401 carries `WWW-Authenticate` only on `/v2/` (gcr.io, Red Hat).
     ChallengeOnlyOnPing,
     /// The blob `PUT` that completes an upload is answered `status`, not 201.
@@ -162,13 +159,6 @@ impl Behaviour {
                 None
             }
             Behaviour::OpenPing => open_ping(request),
-            Behaviour::AnonymousReads { authorization } => {
-                let reads = request.is("GET") || request.is("HEAD");
-                if reads && request.header("authorization").is_none() && !request.is_ping() {
-                    request.set_header("Authorization", authorization);
-                }
-                None
-            }
             Behaviour::ManifestHeadNotAllowed => (request.is("HEAD") && request.is_manifest())
                 .then(|| Response::error(405, "UNSUPPORTED", "The operation is unsupported.")),
             Behaviour::PullQuota { limit, window, retry_after } => {
