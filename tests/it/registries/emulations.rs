@@ -3,8 +3,9 @@
 //! on what the registry does, not on a slip of the emulation.
 
 use super::{Checks, small_image};
-use crate::support::emulation::{Behaviour, Emulated, Mode, Probe, Reply, WARNING_TEXT};
+use crate::support::emulation::{Behaviour, Emulated, Mode, Probe, Reply, UploadHost, WARNING_TEXT};
 use crate::support::fixtures::{OciImage, sha256};
+use crate::support::registry::Registry;
 use crate::support::token::{SERVICE, claims, form_encode};
 
 const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -402,5 +403,25 @@ fn auth_is_handled_as_the_registries_handle_it() {
         reply.header("location").is_some_and(|location| location.starts_with("http://")),
         &reply,
     );
+
+    // Uploads on another host: the session's URL alone is enough there, as a presigned one is.
+    let mode = Mode::Distribution { basic_tls: false };
+    let registry = Registry::start(mode.setup());
+    let storage = UploadHost::start(&registry, "probe/app");
+    let elsewhere = vec![Behaviour::UploadsElsewhere { host: storage.addr().to_string() }];
+    let front = Emulated::over(registry, mode, elsewhere);
+    let authorization = front.authorization("repository:probe/app:pull,push");
+    let reply = send(&front, "POST", "/v2/probe/app/blobs/uploads/", &[("Authorization", &authorization)], b"");
+    let location = reply.header("location").unwrap_or_default().to_string();
+    let storage_location = format!("http://{}/", storage.addr());
+    expect(
+        &mut checks,
+        "uploads elsewhere: the Location names the other host",
+        location.starts_with(&storage_location),
+        &reply,
+    );
+    let target = with_param(&path_of(&location), "digest", &sha256(b"elsewhere"));
+    let reply = storage.send(&Probe { method: "PUT", target: &target, headers: &[], body: b"elsewhere" });
+    expect(&mut checks, "uploads elsewhere: taken without credentials", reply.status == 201, &reply);
     checks.assert();
 }

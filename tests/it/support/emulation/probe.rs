@@ -4,10 +4,11 @@
 
 use std::io::{BufReader, Write as _};
 use std::net::TcpStream;
+use std::path::Path;
 use std::time::Duration;
 
-use super::Emulated;
 use super::tls::{self, Conn};
+use super::{Emulated, UploadHost};
 use crate::support::fault_proxy::read_head;
 use crate::support::registry::USER_AGENT;
 
@@ -53,31 +54,7 @@ impl Emulated {
     /// Sends `probe` over TLS or, with `tls` false, in plain HTTP even to a TLS front.
     #[track_caller]
     pub fn send_over(&self, tls: bool, probe: &Probe) -> Reply {
-        let stream = TcpStream::connect(self.addr()).expect("connect to the emulation");
-        stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-        let mut connection: Box<dyn Conn> = match (tls, self.ca_pem()) {
-            (true, Some(ca_pem)) => tls::connect(stream, &tls::client_config(ca_pem)).expect("TLS"),
-            _ => Box::new(stream),
-        };
-        let mut head = format!(
-            "{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: {}\r\n",
-            probe.method,
-            probe.target,
-            self.addr(),
-            probe.body.len()
-        );
-        for (name, value) in probe.headers {
-            head += &format!("{name}: {value}\r\n");
-        }
-        head += "Connection: close\r\n\r\n";
-        connection.write_all(head.as_bytes()).expect("send the head");
-        connection.write_all(probe.body).expect("send the body");
-        connection.flush().expect("flush");
-        let mut reader = BufReader::new(connection);
-        let head = read_head(&mut reader).expect("read the answer").expect("an answer");
-        let status = head.start.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
-        let body = super::front::read_body(&mut reader, head.framing(Some((probe.method, status)))).expect("the body");
-        Reply { status, headers: head.headers, body }
+        send(self.addr(), self.ca_pem().filter(|_| tls), probe)
     }
 
     /// The `Authorization` the registry behind takes for `scopes` (space-separated): a token
@@ -89,4 +66,41 @@ impl Emulated {
             None => super::basic(&self.registry),
         }
     }
+}
+
+impl UploadHost {
+    /// Sends `probe` to the upload host (plain HTTP).
+    #[track_caller]
+    pub fn send(&self, probe: &Probe) -> Reply {
+        send(self.addr(), None, probe)
+    }
+}
+
+/// Sends `probe` to `addr`, over TLS trusting `ca_pem` when one is given.
+#[track_caller]
+fn send(addr: &str, ca_pem: Option<&Path>, probe: &Probe) -> Reply {
+    let stream = TcpStream::connect(addr).expect("connect to the emulation");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let mut connection: Box<dyn Conn> = match ca_pem {
+        Some(ca_pem) => tls::connect(stream, &tls::client_config(ca_pem)).expect("TLS"),
+        None => Box::new(stream),
+    };
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: {}\r\n",
+        probe.method,
+        probe.target,
+        probe.body.len()
+    );
+    for (name, value) in probe.headers {
+        head += &format!("{name}: {value}\r\n");
+    }
+    head += "Connection: close\r\n\r\n";
+    connection.write_all(head.as_bytes()).expect("send the head");
+    connection.write_all(probe.body).expect("send the body");
+    connection.flush().expect("flush");
+    let mut reader = BufReader::new(connection);
+    let head = read_head(&mut reader).expect("read the answer").expect("an answer");
+    let status = head.start.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
+    let body = super::front::read_body(&mut reader, head.framing(Some((probe.method, status)))).expect("the body");
+    Reply { status, headers: head.headers, body }
 }

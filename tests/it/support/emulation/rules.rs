@@ -194,8 +194,11 @@ impl Behaviour {
             }
             Behaviour::NoManifestDigest if request.is_manifest() => response.remove_header("Docker-Content-Digest"),
             Behaviour::PlainHttpLocation => rewrite_location(response, |url| url.replacen("https://", "http://", 1)),
-            Behaviour::UploadsElsewhere { host } if request.is_upload() => {
-                rewrite_location(response, |url| format!("http://{host}{}", path_of(url)));
+            Behaviour::UploadsElsewhere { host } => {
+                rewrite_location(response, |url| match url.contains("/blobs/uploads/") {
+                    true => format!("http://{host}{}", path_of(url)),
+                    false => url.to_string(),
+                })
             }
             Behaviour::RelativeLocation => rewrite_location(response, |url| path_of(url).to_string()),
             Behaviour::MissingManifestHeadForbidden
