@@ -400,6 +400,8 @@ fn gar() {
     let second = format!("{}/gar/second:1", emulated.addr());
     context.hoist(&["tag", &first, &second]).success();
     checks.succeeded("push where the mount is not fulfilled", &context.hoist(&["push", &second]));
+    let mounts = emulated.exchanges().iter().filter(|exchange| exchange.path.contains("mount=")).count();
+    checks.check("a mount was asked for", mounts > 0, || "none was".into());
     checks.succeeded("pull what was mounted", &logged_in(&emulated).hoist(&["pull", &second]));
     checks.assert();
 }
@@ -443,11 +445,8 @@ fn docker_hub() {
     let before = emulated.exchanges().len();
     let again = context.hoist(&["--debug", "pull", &reference]);
     checks.succeeded("up-to-date pull", &again);
-    let gets = emulated.exchanges()[before..]
-        .iter()
-        .filter(|exchange| exchange.method == "GET" && exchange.is_manifest())
-        .count();
-    checks.check("an up-to-date pull makes 0 manifest GETs", gets == 0, || format!("{gets} GETs"));
+    let (gets, heads) = (emulated.manifest_requests("GET", before), emulated.manifest_requests("HEAD", before));
+    checks.check("an up-to-date pull makes 0 manifest GETs", gets == 0, || format!("{gets} GETs, {heads} HEADs"));
     checks.check(
         "--debug shows the RateLimit headers",
         again.stderr.to_ascii_lowercase().contains("ratelimit-remaining"),

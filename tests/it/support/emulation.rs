@@ -257,6 +257,13 @@ impl Emulated {
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.front.exchanges()
     }
+
+    /// How many manifest requests of `method` (`GET`, `HEAD`) arrived after the first `since`
+    /// exchanges: Docker Hub counts the `GET`s against the pull limit.
+    pub fn manifest_requests(&self, method: &str, since: usize) -> usize {
+        let exchanges = self.exchanges();
+        exchanges.iter().skip(since).filter(|exchange| exchange.method == method && exchange.is_manifest()).count()
+    }
 }
 
 /// How a front reaches `registry` (and its token server).
