@@ -9,7 +9,7 @@
 //! - GHCR: a ranged `PATCH` whose body exceeds 4 MiB → `416 REQUESTED_RANGE_NOT_SATISFIABLE`
 //!   "the request body is too large and exceeds the maximum permissible limit of 4.00MiB"; a
 //!   `PATCH` without `Content-Range` or a monolithic `PUT` is taken (ocx-sh/ocx#237,
-//!   wasmCloud/wash#268, oras-project/rust-oci-client#37). On demand, 429s whose wait is in the
+//!   wasmCloud/wash-archive#268, oras-project/rust-oci-client#37). On demand, 429s whose wait is in the
 //!   body only (`TOOMANYREQUESTS` "retry-after: 10.487765ms, allowed: 2000/minute",
 //!   chainguard-images/images#173) and 403 "You have exceeded a secondary rate limit"
 //!   (falcosecurity/plugins#1069, virtualcell/vcell#1888).
@@ -24,8 +24,8 @@
 //!   of January 2022, ACR is known to return 400").
 //! - ECR (Basic auth over HTTPS): `PATCH` → 201, not 202 (jdx/mise#11376); the `Range` of
 //!   every `PATCH` answer stays at the first chunk's though later chunks are stored
-//!   (aws/containers-roadmap#2831); parts below 5 MiB but the last are refused (ECR's
-//!   `UploadLayerPart` minimum); tag lists with `n > 1000` → 400 and opaque `last=` cursors
+//!   (aws/containers-roadmap#2831); parts below 5 MiB but the last are refused (issue 11's
+//!   table, ECR's `UploadLayerPart` minimum); tag lists with `n > 1000` → 400 and opaque `last=` cursors
 //!   (ECR's `maxResults` and `nextToken`); no `Docker-Content-Digest` on manifests
 //!   (google/go-containerregistry#681); mounts → 202.
 //! - Docker Hub: manifest `GET`s count against the pull limit, `HEAD`s do not;
@@ -46,13 +46,16 @@
 //!   OAuth2 `POST` → 401 (containerd authorizer.go).
 //! - Nexus (Basic auth over HTTPS, anonymous access on): tag lists holding `null`
 //!   (containers/skopeo#2409); `/v2/` answers 200 with no challenge while repository requests
-//!   answer 401 with a Basic challenge (sonatype nexus-public#260).
+//!   answer 401 with a Basic challenge (nexspence#260, as issue 11 cites it).
 //! - gcr.io, Red Hat: a 401 with no `WWW-Authenticate` except on `/v2/`; no
 //!   `Docker-Content-Digest` (containers/image `docker/docker_client.go`, containerd#3238); the
 //!   OAuth2 `POST` → 404 (containerd authorizer.go).
 //! - Many (containerd `remotes/docker/pusher.go` and `resolver.go`): blob `PUT` answered
 //!   200/202/204; manifest `HEAD` → 405; relative `Location`s; token JSON with `access_token`
 //!   alone; `Warning: 299` headers (OCI distribution-spec, "Warnings").
+//!
+//! Where no source gives a message's exact wording (GAR's and ECR's 400s, ACR's 413 page), the
+//! emulation's follows the registry's error form with words of its own.
 //!
 //! Every front records each exchange ([`Exchange`]): method, path, the client's headers, the
 //! scheme it came over, the status it got, the bytes it sent.
