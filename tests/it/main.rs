@@ -14,6 +14,7 @@ mod login;
 mod peers;
 mod pull;
 mod push;
+mod registries;
 mod registry_smoke;
 mod remote;
 mod store_safety;

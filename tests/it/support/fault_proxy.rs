@@ -5,7 +5,8 @@
 //! garbage or huge manifest. It records every request it saw ([`FaultProxy::requests`]) with the
 //! status it answered and the body bytes it sent, so that tests can prove what went over the wire.
 //!
-//! It also holds the few HTTP/1.1 parsing helpers that the token server shares.
+//! It also holds the few HTTP/1.1 helpers that the token server and the registry emulations
+//! ([`super::emulation`]) share.
 
 use std::io::{self, BufRead, BufReader, Read as _, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,7 +19,7 @@ pub const BLOBS: &str = "/blobs/sha256:";
 /// The part of a path that manifest requests have.
 pub const MANIFESTS: &str = "/manifests/";
 /// How long a stalled peer may keep a connection's thread.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long [`FaultProxy::requests`] waits for exchanges still in flight.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -398,7 +399,7 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
 
 /// Writes a head with `Connection: close` in place of the hop-by-hop headers and `Expect` (which
 /// the proxy answers itself).
-fn write_head(to: &mut impl Write, start: &str, headers: &[(String, String)]) -> io::Result<()> {
+pub(super) fn write_head(to: &mut impl Write, start: &str, headers: &[(String, String)]) -> io::Result<()> {
     let mut text = format!("{start}\r\n");
     for (name, value) in headers {
         if !["connection", "keep-alive", "proxy-connection", "expect"].iter().any(|hop| name.eq_ignore_ascii_case(hop))

@@ -58,13 +58,18 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// An image config for these plain layer tars.
 pub fn config(layers: &[Vec<u8>], created: &str) -> Vec<u8> {
     let diff_ids: Vec<String> = layers.iter().map(|layer| sha256(layer)).collect();
+    config_with_diff_ids(&diff_ids, created)
+}
+
+/// An image config for layers whose plain tars have these digests.
+pub fn config_with_diff_ids(diff_ids: &[String], created: &str) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({
         "architecture": "amd64",
         "os": "linux",
         "created": created,
         "config": {"Cmd": ["/bin/sh"]},
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        "history": layers.iter().map(|_| serde_json::json!({"created": created, "created_by": "test"})).collect::<Vec<_>>(),
+        "history": diff_ids.iter().map(|_| serde_json::json!({"created": created, "created_by": "test"})).collect::<Vec<_>>(),
     }))
     .expect("config json")
 }
@@ -185,4 +190,68 @@ pub fn oci_layout(
     std::fs::write(dir.join("index.json"), serde_json::to_vec(&layout).expect("index.json")).expect("index.json");
     std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("oci-layout");
     top["digest"].as_str().expect("digest").to_string()
+}
+
+/// A gzip layer as registries hold it, and the digest of its plain tar (the config's diff_id).
+pub struct Layer {
+    pub blob: Vec<u8>,
+    pub diff_id: String,
+}
+
+impl Layer {
+    /// The layer of a plain tar.
+    pub fn of_tar(tar: &[u8]) -> Layer {
+        Layer { blob: gzip(tar), diff_id: sha256(tar) }
+    }
+
+    pub fn digest(&self) -> String {
+        sha256(&self.blob)
+    }
+}
+
+/// One single-platform OCI image made of gzip layers: its config, manifest and digest.
+pub struct OciImage {
+    pub layers: Vec<Layer>,
+    pub config: Vec<u8>,
+    pub manifest: Vec<u8>,
+}
+
+impl OciImage {
+    pub fn new(layers: Vec<Layer>) -> OciImage {
+        let diff_ids: Vec<String> = layers.iter().map(|layer| layer.diff_id.clone()).collect();
+        let config = config_with_diff_ids(&diff_ids, "2024-01-02T03:04:05Z");
+        let descriptor = |media_type: &str, bytes: &[u8]| serde_json::json!({"mediaType": media_type, "digest": sha256(bytes), "size": bytes.len()});
+        let manifest = serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": descriptor("application/vnd.oci.image.config.v1+json", &config),
+            "layers": layers.iter().map(|layer| descriptor("application/vnd.oci.image.layer.v1.tar+gzip", &layer.blob)).collect::<Vec<_>>(),
+        }))
+        .expect("manifest");
+        OciImage { layers, config, manifest }
+    }
+
+    /// The manifest's digest.
+    pub fn digest(&self) -> String {
+        sha256(&self.manifest)
+    }
+
+    /// An OCI archive (the layout as a tar, `oci-archive:` to skopeo) holding the image as `name`.
+    pub fn archive(&self, name: &str) -> Vec<u8> {
+        let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": self.digest(),
+            "size": self.manifest.len(),
+            "annotations": {"org.opencontainers.image.ref.name": name},
+        }]});
+        let index = serde_json::to_vec(&index).expect("index.json");
+        let mut files: Vec<(String, &[u8])> =
+            vec![("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#), ("index.json".into(), &index)];
+        let blobs = self.layers.iter().map(|layer| layer.blob.as_slice());
+        for blob in blobs.chain([self.config.as_slice(), self.manifest.as_slice()]) {
+            files.push((format!("blobs/sha256/{}", sha256(blob).trim_start_matches("sha256:")), blob));
+        }
+        let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(path, bytes)| (path.as_str(), *bytes)).collect();
+        rootfs_tar(&borrowed)
+    }
 }

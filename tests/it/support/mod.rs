@@ -1,5 +1,7 @@
 //! Test support: an isolated environment per test, the built binary, fixtures and checks.
 
+pub mod container_registry;
+pub mod emulation;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod hostile;

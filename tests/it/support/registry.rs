@@ -62,8 +62,8 @@ pub struct Registry {
     temp: TempDir,
 }
 
-struct Tls {
-    ca_pem: PathBuf,
+pub(super) struct Tls {
+    pub ca_pem: PathBuf,
 }
 
 /// A response to [`Registry::get`].
@@ -162,6 +162,14 @@ impl Registry {
         self.tls().ca_pem.parent().expect("ca.crt has a folder")
     }
 
+    /// The registry's own certificate and key, PEM (`Setup::BasicTls`), for a front that serves
+    /// TLS with the same identity.
+    #[track_caller]
+    pub fn server_identity(&self) -> (PathBuf, PathBuf) {
+        self.tls();
+        (self.temp.path().join("server.crt"), self.temp.path().join("server.key"))
+    }
+
     /// The test user (`Setup::BasicTls` and `Setup::Token`).
     #[track_caller]
     pub fn username(&self) -> &str {
@@ -172,6 +180,16 @@ impl Registry {
     #[track_caller]
     pub fn password(&self) -> &str {
         self.password.as_deref().expect("only Setup::BasicTls and Setup::Token registries have a user")
+    }
+
+    /// Whether the registry serves HTTPS (`Setup::BasicTls`).
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The token server, for a `Setup::Token` registry.
+    pub fn token_server_if_any(&self) -> Option<&TokenServer> {
+        self.token.as_ref()
     }
 
     /// The token server whose realm the registry names (`Setup::Token`).
@@ -290,8 +308,9 @@ fn make_auth(setup: Setup, dir: &Path, password: Option<&str>) -> (String, Optio
     }
 }
 
-/// Writes `ca/ca.crt`, `server.crt` and `server.key` into `dir`.
-fn make_tls_files(dir: &Path) -> Tls {
+/// Writes `ca/ca.crt`, `server.crt` and `server.key` (PEM) into `dir`: a CA of its own and a
+/// certificate it signed for `127.0.0.1` and `localhost`.
+pub(super) fn make_tls_files(dir: &Path) -> Tls {
     let mut ca = CertificateParams::new(Vec::new()).expect("CA parameters");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca.distinguished_name.push(DnType::CommonName, "hoist test CA");

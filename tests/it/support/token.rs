@@ -8,8 +8,9 @@
 //!   `{access_token, scope, expires_in, issued_at}`: no `token` field.
 //! - Wrong credentials or an unknown refresh token: 401 with Docker Hub's JSON error.
 //!
-//! Policy: anyone may `pull` repositories under `public/`; each known user may `pull,push`
-//! every repository and read the catalog (`registry:catalog:*`). A token grants what was asked
+//! Policy: anyone may `pull` repositories under `public/`; each known user may `pull`, `push`,
+//! `delete` (or `*`, everything) every repository and read the catalog (`registry:catalog:*`),
+//! as an owner may on Docker Hub. A token grants what was asked
 //! and allowed, possibly nothing, as Docker Hub does: asking for more is not an error.
 //!
 //! Tokens are JWTs signed ES256 by a key whose self-signed certificate is in the header's `x5c`
@@ -344,7 +345,7 @@ impl Shared {
             let Some((kind, rest)) = scope.split_once(':') else { continue };
             let Some((name, actions)) = rest.rsplit_once(':') else { continue };
             let allowed: &[&str] = match (kind, user) {
-                ("repository", Some(_)) => &["pull", "push"],
+                ("repository", Some(_)) => &["pull", "push", "delete", "*"],
                 ("repository", None) if name.starts_with("public/") => &["pull"],
                 ("registry", Some(_)) if name == "catalog" => &["*"],
                 _ => &[],
