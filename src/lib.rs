@@ -6,7 +6,6 @@ pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod digest;
-pub mod docs;
 pub mod image;
 pub mod output;
 pub mod parallel;

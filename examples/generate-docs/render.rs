@@ -1,10 +1,11 @@
 //! Shell completions and man pages, generated from the clap definition. `cargo run --example
-//! generate-docs` writes them to `completions/` and `man/`; a test fails when they are stale.
+//! generate-docs` writes them to `completions/` and `man/`; the test `docs` (which includes
+//! this file) fails when they are stale. Only development needs clap_complete and
+//! clap_mangen: the binary people install carries neither.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
-
-use crate::cli::Cli;
+use hoist::cli::Cli;
 
 /// Every generated file: its path relative to the repository and its content.
 pub fn render_all() -> Vec<(String, Vec<u8>)> {

@@ -3,9 +3,11 @@
 use std::fs;
 use std::path::Path;
 
+mod render;
+
 fn main() -> std::io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (path, content) in hoist::docs::render_all() {
+    for (path, content) in render::render_all() {
         let target = root.join(path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
