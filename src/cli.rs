@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::InsecureEntry;
 use crate::image::Platform;
 
 /// A daemonless, Docker-compatible client for container image registries.
@@ -26,8 +27,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "DIR")]
     pub config: Option<PathBuf>,
     /// A registry to reach over plain HTTP or without checking its certificate (repeatable)
-    #[arg(long = "insecure-registry", global = true, value_name = "HOST[:PORT]")]
-    pub insecure_registries: Vec<String>,
+    #[arg(long = "insecure-registry", global = true, value_name = "HOST[:PORT]", value_parser = InsecureEntry::parse)]
+    pub insecure_registries: Vec<InsecureEntry>,
     /// Log every HTTP request and its status to stderr (never a secret)
     #[arg(long, global = true)]
     pub debug: bool,

@@ -63,7 +63,12 @@ impl Context {
         if let Some(config) = self.config.get() {
             return Ok(config);
         }
-        let loaded = Config::load(&self.config_dir)?;
+        let mut loaded = Config::load(&self.config_dir)?;
+        let daemon =
+            std::env::var_os("HOIST_TEST_DAEMON_JSON").map_or_else(|| "/etc/docker/daemon.json".into(), PathBuf::from);
+        if let Some(warning) = loaded.add_docker_daemon(&daemon) {
+            output::status(&format!("WARNING: {warning}"));
+        }
         Ok(self.config.get_or_init(|| loaded))
     }
 
@@ -72,7 +77,7 @@ impl Context {
             return Ok(transport.clone());
         }
         let mut insecure = self.global.insecure_registries.clone();
-        insecure.extend(self.config()?.insecure_registries.iter().cloned());
+        insecure.extend(self.config()?.insecure());
         let transport = Arc::new(Transport::new(insecure, &self.config_dir, self.global.debug));
         Ok(self.transport.get_or_init(|| transport).clone())
     }

@@ -109,11 +109,12 @@ impl RegistryClient {
             return Ok(url.clone());
         }
         let https = self.parse_base(&format!("https://{}/", self.host))?;
+        let may_use_http = self.transport.may_use_http(&self.host).await;
         // Where plain HTTP may follow, a failed HTTPS attempt is not retried: it is the answer.
-        let attempts = if self.transport.may_use_http(&self.host) { 1 } else { super::transport::ATTEMPTS };
+        let attempts = if may_use_http { 1 } else { super::transport::ATTEMPTS };
         match self.ping(&https, attempts).await {
             Ok(()) => Ok(https),
-            Err(https_error @ RegistryError::Connect { .. }) if self.transport.may_use_http(&self.host) => {
+            Err(https_error @ RegistryError::Connect { .. }) if may_use_http => {
                 let http = self.parse_base(&format!("http://{}/", self.host))?;
                 match self.ping(&http, super::transport::ATTEMPTS).await {
                     Ok(()) => Ok(http),
@@ -121,6 +122,9 @@ impl RegistryClient {
                     Err(RegistryError::Status { status: 400, .. }) => Err(https_error),
                     Err(err) => Err(err),
                 }
+            }
+            Err(err) if is_plain_http_answer(&err) => {
+                Err(RegistryError::PlainHttp { registry: self.registry.clone(), host: self.host.clone() })
             }
             Err(err) => Err(err),
         }
@@ -298,6 +302,24 @@ impl RegistryClient {
             }
         }
     }
+}
+
+/// Whether a TLS handshake failed because the server answered in plain HTTP.
+fn is_plain_http_answer(error: &RegistryError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) =
+            current.downcast_ref::<rustls::Error>()
+        {
+            return true;
+        }
+        // An io::Error's `source` skips the error it wraps: step into that one instead.
+        cause = match current.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(wrapped) => Some(wrapped),
+            None => current.source(),
+        };
+    }
+    false
 }
 
 pub(super) fn join(base: &Url, path: &str) -> Result<Url, RegistryError> {

@@ -38,6 +38,8 @@ pub enum RegistryError {
     Protocol { registry: String, reason: String },
     #[error("refusing to follow {url} from {registry}: {reason}")]
     UnsafeUrl { registry: String, url: String, reason: String },
+    #[error("{registry} answers plain HTTP, not HTTPS")]
+    PlainHttp { registry: String, host: String },
     #[error("cannot set up the connection to {registry}: {reason}")]
     Setup { registry: String, reason: String },
 }
@@ -52,6 +54,10 @@ impl RegistryError {
     pub fn hint(&self) -> Option<String> {
         match self {
             RegistryError::Unauthorized { registry, .. } => Some(format!("log in with: hoist login {registry}")),
+            RegistryError::PlainHttp { host, .. } => Some(format!(
+                "to use it over plain HTTP, pass --insecure-registry {host}, or add \"{host}\" to \
+                 insecure-registries in config.toml"
+            )),
             _ => None,
         }
     }

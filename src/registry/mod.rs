@@ -9,6 +9,7 @@ mod error;
 pub mod listings;
 pub mod manifests;
 pub mod safe_url;
+mod tls;
 mod transport;
 pub mod uploads;
 

@@ -13,6 +13,8 @@ use reqwest::{Client, RequestBuilder, Response, StatusCode, redirect};
 
 use super::RegistryError;
 use super::safe_url;
+use super::tls::CertFolders;
+use crate::config::InsecureEntry;
 use crate::output;
 
 /// How many times a request is tried in all before a transient failure is final.
@@ -21,7 +23,7 @@ pub const ATTEMPTS: u32 = 5;
 const MAX_RETRY_AFTER: u64 = 60;
 
 pub struct Transport {
-    insecure: Vec<String>,
+    insecure: Vec<InsecureEntry>,
     cert_folders: Vec<PathBuf>,
     debug: bool,
     retry_base: Duration,
@@ -38,7 +40,7 @@ pub struct Transport {
 impl Transport {
     /// `insecure` are `HOST[:PORT]` from the command line and `config.toml`; `config_dir` holds
     /// hoist's own `certs.d`.
-    pub fn new(insecure: Vec<String>, config_dir: &Path, debug: bool) -> Transport {
+    pub fn new(insecure: Vec<InsecureEntry>, config_dir: &Path, debug: bool) -> Transport {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let retry_base = test_millis("HOIST_TEST_RETRY_MS").unwrap_or(Duration::from_millis(500));
         let read_timeout = test_millis("HOIST_TEST_READ_TIMEOUT_MS").unwrap_or(Duration::from_secs(60));
@@ -55,13 +57,27 @@ impl Transport {
     }
 
     pub fn is_insecure(&self, host: &str) -> bool {
-        self.insecure.iter().any(|entry| entry == host || entry.split(':').next() == Some(host))
+        self.insecure.iter().any(|entry| entry.matches(host))
     }
 
-    /// Whether plain HTTP may be tried after HTTPS: loopback and insecure registries only.
-    pub fn may_use_http(&self, host: &str) -> bool {
+    /// Whether plain HTTP may be tried after HTTPS: loopback and insecure registries only. A
+    /// name that resolves to loopback addresses alone is loopback, as docker has it (a
+    /// tutorial's `dev.docker.local` in `/etc/hosts`).
+    pub async fn may_use_http(&self, host: &str) -> bool {
         let name = host_name(host);
-        name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()) || self.is_insecure(host)
+        if name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()) || self.is_insecure(host) {
+            return true;
+        }
+        if name.parse::<IpAddr>().is_ok() {
+            return false;
+        }
+        match tokio::net::lookup_host((name, 0)).await {
+            Ok(addresses) => {
+                let addresses: Vec<_> = addresses.collect();
+                !addresses.is_empty() && addresses.iter().all(|address| address.ip().is_loopback())
+            }
+            Err(_) => false,
+        }
     }
 
     /// The client for `host`, built on first use with that host's certificates.
@@ -92,19 +108,18 @@ impl Transport {
                 None => attempt.follow(),
             }
         });
-        let mut builder = Client::builder()
+        let builder = Client::builder()
             .user_agent(concat!("hoist/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30))
             .read_timeout(self.read_timeout)
-            .redirect(policy)
-            .danger_accept_invalid_certs(self.is_insecure(host));
-        for folder in self.cert_folders.iter().map(|folder| folder.join(host)).filter(|folder| folder.is_dir()) {
-            let (roots, identity) = read_cert_folder(&folder).map_err(setup)?;
-            builder = builder.tls_certs_merge(roots);
-            if let Some(identity) = identity {
-                builder = builder.identity(identity);
+            .redirect(policy);
+        let folders: Vec<PathBuf> = self.cert_folders.iter().map(|folder| folder.join(host)).collect();
+        let builder = match CertFolders::read(&folders).map_err(setup)? {
+            Some(certificates) => {
+                builder.tls_backend_preconfigured(certificates.client_config(self.is_insecure(host)).map_err(setup)?)
             }
-        }
+            None => builder.danger_accept_invalid_certs(self.is_insecure(host)),
+        };
         builder.build().map_err(|err| setup(err.to_string()))
     }
 
@@ -244,36 +259,6 @@ fn host_name(host: &str) -> &str {
         return rest.split(']').next().unwrap_or(rest);
     }
     host.split(':').next().unwrap_or(host)
-}
-
-/// A `certs.d/HOST:PORT` folder: `*.crt` are CAs; `NAME.cert` + `NAME.key` a client identity.
-fn read_cert_folder(folder: &Path) -> Result<(Vec<reqwest::Certificate>, Option<reqwest::Identity>), String> {
-    let mut roots = Vec::new();
-    let mut identity = None;
-    let entries = std::fs::read_dir(folder).map_err(|err| format!("cannot read {}: {err}", folder.display()))?;
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
-    paths.sort();
-    let read = |path: &Path| std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()));
-    for path in paths {
-        match path.extension().and_then(|ext| ext.to_str()) {
-            Some("crt") => {
-                let certs = reqwest::Certificate::from_pem_bundle(&read(&path)?)
-                    .map_err(|err| format!("{} is not a PEM certificate: {err}", path.display()))?;
-                roots.extend(certs);
-            }
-            Some("cert") => {
-                let key_path = path.with_extension("key");
-                let mut pem = read(&path)?;
-                pem.extend(read(&key_path).map_err(|_| format!("{} has no matching .key file", path.display()))?);
-                let parsed = reqwest::Identity::from_pem(&pem).map_err(|err| {
-                    format!("{} and its key are not a usable client certificate: {err}", path.display())
-                })?;
-                identity = Some(parsed);
-            }
-            _ => {}
-        }
-    }
-    Ok((roots, identity))
 }
 
 /// A duration in milliseconds from a test-only environment variable (tests shorten waits).

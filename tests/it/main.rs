@@ -9,6 +9,7 @@ mod docs;
 mod faults;
 mod harness;
 mod hostile;
+mod hosts;
 mod local;
 mod login;
 mod peers;

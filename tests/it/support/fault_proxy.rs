@@ -250,7 +250,15 @@ fn serve(client: TcpStream, shared: &Shared) {
     let Ok(reading) = client.try_clone() else { return };
     let mut reader = BufReader::new(reading);
     let mut writer = client;
-    let Ok(Some(head)) = read_head(&mut reader) else { return };
+    let head = match read_head(&mut reader) {
+        Ok(Some(head)) => head,
+        // A TLS ClientHello: answered as a Go HTTP server (a registry on plain HTTP) answers it.
+        Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+            let _ = writer.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request");
+            return;
+        }
+        _ => return,
+    };
     let mut parts = head.start.split(' ');
     let (method, path) = (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
     let mut seen = SeenRequest { method, path, headers: head.headers.clone(), status: 0, body_bytes: 0, fault: None };
@@ -451,7 +459,7 @@ impl Head {
 /// Reads a head up to its blank line; `None` when the peer closed before sending anything.
 pub(super) fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
     // A TLS ClientHello (clients that try HTTPS first, as skopeo does) has no line to wait for:
-    // closing at once makes them fall back to HTTP, as a Go server's 400 does.
+    // the caller answers it at once, as a Go server does, and they fall back to HTTP.
     if reader.fill_buf()?.first().is_some_and(|byte| !byte.is_ascii_alphabetic()) {
         return Err(io::Error::new(io::ErrorKind::InvalidData, "not HTTP/1.1"));
     }

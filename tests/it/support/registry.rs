@@ -49,6 +49,10 @@ pub enum Setup {
     Plain,
     BasicTls,
     Token,
+    /// HTTPS without auth, with a self-signed certificate made the way docker's documentation
+    /// makes one (`openssl req -x509 ... -addext subjectAltName=...`, `CA:TRUE` with OpenSSL 3),
+    /// for `localhost` and `127.0.0.1`; [`Registry::ca_pem`] is that certificate itself.
+    SelfSignedTls,
 }
 
 /// A running `docker-registry`; dropping it kills the process and removes its files.
@@ -84,12 +88,20 @@ impl Registry {
     pub fn start(setup: Setup) -> Registry {
         super::require("docker-registry");
         let temp = tempfile::Builder::new().prefix("hoist-registry").tempdir().expect("registry temp dir");
-        let tls = (setup == Setup::BasicTls).then(|| {
-            super::require("curl");
-            make_tls_files(temp.path())
-        });
+        let tls = match setup {
+            Setup::BasicTls => {
+                super::require("curl");
+                Some(make_tls_files(temp.path()))
+            }
+            Setup::SelfSignedTls => {
+                super::require("curl");
+                super::require("openssl");
+                Some(make_self_signed_files(temp.path()))
+            }
+            Setup::Plain | Setup::Token => None,
+        };
         // RandomState is seeded from the OS: random enough for a test password, no extra crate.
-        let password = (setup != Setup::Plain)
+        let password = matches!(setup, Setup::BasicTls | Setup::Token)
             .then(|| format!("{:016x}{:016x}", RandomState::new().hash_one(1), RandomState::new().hash_one(2)));
         let (auth, token) = make_auth(setup, temp.path(), password.as_deref());
         let config_path = temp.path().join("config.yml");
@@ -182,7 +194,7 @@ impl Registry {
         self.password.as_deref().expect("only Setup::BasicTls and Setup::Token registries have a user")
     }
 
-    /// Whether the registry serves HTTPS (`Setup::BasicTls`).
+    /// Whether the registry serves HTTPS (`Setup::BasicTls`, `Setup::SelfSignedTls`).
     pub fn is_tls(&self) -> bool {
         self.tls.is_some()
     }
@@ -204,7 +216,8 @@ impl Registry {
     pub fn get(&self, path: &str) -> Response {
         let response = match (&self.tls, &self.token) {
             (Some(tls), _) => {
-                curl_get(&format!("{}{path}", self.url()), &tls.ca_pem, Some((USERNAME, self.password())))
+                let credentials = self.password.as_deref().map(|password| (USERNAME, password));
+                curl_get(&format!("{}{path}", self.url()), &tls.ca_pem, credentials)
             }
             (None, None) => http_get(&self.addr(), path, None).map(|(response, _)| response),
             (None, Some(token)) => http_get(&self.addr(), path, None).and_then(|(response, challenge)| {
@@ -331,6 +344,26 @@ pub(super) fn make_tls_files(dir: &Path) -> Tls {
     fs::write(&ca_pem, ca_cert.pem()).expect("write ca.crt");
     fs::write(dir.join("server.crt"), server_cert.pem()).expect("write server.crt");
     fs::write(dir.join("server.key"), server_key.serialize_pem()).expect("write server.key");
+    Tls { ca_pem }
+}
+
+/// A self-signed certificate and key as docker's documentation makes them, with the openssl
+/// command line; the certificate is its own CA.
+fn make_self_signed_files(dir: &Path) -> Tls {
+    let (certificate, key) = (dir.join("server.crt"), dir.join("server.key"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&certificate)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run openssl");
+    assert!(made.status.success(), "openssl req failed: {}", String::from_utf8_lossy(&made.stderr));
+    let ca_pem = dir.join("ca/ca.crt");
+    fs::create_dir(dir.join("ca")).expect("CA folder");
+    fs::copy(&certificate, &ca_pem).expect("ca.crt");
     Tls { ca_pem }
 }
 

@@ -1,0 +1,109 @@
+//! Registries as docker finds them (SPEC §3): a self-signed certificate made the way docker's
+//! documentation makes one, trusted through `certs.d`; a plain-HTTP registry reached over
+//! HTTPS, named as such with the fix; `insecure-registries` from the command line,
+//! `config.toml` (a scheme written in front understood) and Docker's `daemon.json`; a name
+//! that resolves to loopback treated as local.
+
+use std::net::{IpAddr, ToSocketAddrs as _};
+use std::process::Command;
+
+use crate::support::fault_proxy::{FaultProxy, Faults};
+use crate::support::registry::{Registry, Setup};
+use crate::support::{TestContext, run};
+
+/// The loopback name the tutorials use; `scripts/test` maps it to 127.0.0.1 in `/etc/hosts`.
+const LOOPBACK_NAME: &str = "dev.docker.local";
+
+#[test]
+fn a_self_signed_certificate_in_certs_d_is_trusted_as_docker_trusts_it() {
+    let registry = Registry::start(Setup::SelfSignedTls);
+    let certificate = std::fs::read_to_string(registry.ca_pem()).unwrap();
+    let text =
+        run(Command::new("openssl").args(["x509", "-noout", "-text", "-in"]).arg(registry.ca_pem())).success().stdout;
+    assert!(text.contains("CA:TRUE"), "the certificate is its own CA, as OpenSSL 3 makes it: {text}");
+    assert!(certificate.contains("BEGIN CERTIFICATE"));
+    let context = TestContext::new();
+    let reference = format!("localhost:{}/self-signed/app:1", registry.port());
+    context.import(&reference, &[("etc/motd", b"self-signed\n")]);
+
+    // Not trusted yet: a certificate error, and no quiet fall-back to plain HTTP.
+    let refused = context.hoist(&["push", &reference]).failure(1);
+    assert!(refused.stderr.to_lowercase().contains("certificate"), "{refused:?}");
+
+    let folder = context.path(&format!("config/certs.d/localhost:{}", registry.port()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(registry.ca_pem(), folder.join("ca.crt")).unwrap();
+    let pushed = context.hoist(&["--debug", "push", &reference]).success();
+    assert!(
+        pushed.stderr.contains(&format!("PUT https://localhost:{}/v2/self-signed/app/manifests/1", registry.port()))
+    );
+    let other = TestContext::new();
+    let folder = other.path(&format!("config/certs.d/localhost:{}", registry.port()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(registry.ca_pem(), folder.join("ca.crt")).unwrap();
+    other.hoist(&["pull", &reference]).success();
+}
+
+/// An address of this machine other than loopback, if it has one.
+fn outward_address() -> Option<IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    // No packet is sent: connecting a UDP socket only picks the route and the source address.
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn a_plain_http_registry_is_named_as_such_and_insecure_registries_reach_it() {
+    let Some(ip) = outward_address() else {
+        eprintln!("skipped: this machine has no address but loopback");
+        return;
+    };
+    let registry = Registry::start(Setup::Plain);
+    let proxy = FaultProxy::start_on(&ip.to_string(), &registry.addr(), Faults::none());
+    let host = proxy.addr().to_string();
+    let context = TestContext::new();
+    let reference = format!("{host}/plain/app:1");
+    context.import(&reference, &[("etc/motd", b"plain\n")]);
+
+    let refused = context.hoist(&["push", &reference]).failure(1);
+    assert!(refused.stderr.contains(&format!("{host} answers plain HTTP, not HTTPS")), "{refused:?}");
+    assert!(refused.stderr.contains(&format!("hint: to use it over plain HTTP, pass --insecure-registry {host}")));
+    assert!(!refused.stderr.contains("InvalidContentType"), "no TLS jargon: {refused:?}");
+
+    context.hoist(&["--insecure-registry", &host, "push", &reference]).success();
+
+    // config.toml, with the scheme people write in front.
+    std::fs::write(context.path("config/config.toml"), format!("insecure-registries = [\"http://{host}\"]\n")).unwrap();
+    context.hoist(&["pull", &reference]).success();
+    std::fs::remove_file(context.path("config/config.toml")).unwrap();
+
+    // Docker's daemon.json, after hoist's own settings; a broken one is only a warning.
+    let daemon = context.write("daemon.json", format!("{{\"insecure-registries\": [\"{ip}/32\"]}}").as_bytes());
+    let pulled = context.command().env("HOIST_TEST_DAEMON_JSON", &daemon).args(["pull", &reference]).output().unwrap();
+    assert!(pulled.status.success(), "{}", String::from_utf8_lossy(&pulled.stderr));
+    let broken = context.write("broken.json", b"{ not json");
+    let outcome = run(context.command().env("HOIST_TEST_DAEMON_JSON", &broken).args(["pull", &reference]));
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(outcome.stderr.contains("WARNING: ") && outcome.stderr.contains("broken.json is not valid"), "{outcome:?}");
+
+    let usage = context.hoist(&["--insecure-registry", "ftp://x", "images"]).failure(2);
+    assert!(usage.stderr.contains("has a scheme other than http(s)"), "{usage:?}");
+}
+
+#[test]
+fn a_name_that_resolves_to_loopback_is_local() {
+    let resolved: Vec<IpAddr> =
+        (LOOPBACK_NAME, 0).to_socket_addrs().map(|a| a.map(|a| a.ip()).collect()).unwrap_or_default();
+    if resolved.is_empty() || !resolved.iter().all(IpAddr::is_loopback) {
+        eprintln!("skipped: {LOOPBACK_NAME} does not resolve to loopback (scripts/test maps it in /etc/hosts as root)");
+        return;
+    }
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let reference = format!("{LOOPBACK_NAME}:{}/my-fancy-app:1.0.0", registry.port());
+    context.import(&reference, &[("etc/motd", b"loopback\n")]);
+    context.hoist(&["push", &reference]).success();
+    context.hoist(&["rm", &reference]).success();
+    context.hoist(&["pull", &reference]).success();
+}
