@@ -46,3 +46,14 @@ pub enum ArchiveError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl ArchiveError {
+    /// What to tell the person who met this error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ArchiveError::Image(inner) => inner.hint(),
+            ArchiveError::Store(inner) => inner.hint(),
+            _ => None,
+        }
+    }
+}
