@@ -81,6 +81,20 @@ impl TestContext {
         run(self.command().args(args))
     }
 
+    /// Runs hoist under `umask` (octal text, e.g. "027"), through `sh -c 'umask …; exec …'`.
+    pub fn hoist_with_umask(&self, umask: &str, args: &[&str]) -> Outcome {
+        let hoist = self.command();
+        let mut command = Command::new("sh");
+        command.env_clear().stdin(Stdio::null());
+        for (name, value) in hoist.get_envs() {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        command.arg("-c").arg("umask \"$0\" && exec \"$@\"").arg(umask).arg(hoist.get_program()).args(args);
+        run(&mut command)
+    }
+
     /// Runs hoist with `input` on standard input.
     pub fn hoist_with_stdin(&self, args: &[&str], input: &[u8]) -> Outcome {
         use std::io::Write;
