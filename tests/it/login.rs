@@ -250,3 +250,60 @@ fn docker_and_podman_credentials_are_honoured() {
         warned.stderr
     );
 }
+
+#[test]
+fn concurrent_logins_without_a_keyring_keep_every_credential() {
+    let registries: Vec<Registry> = (0..8).map(|_| Registry::start(Setup::Token)).collect();
+    let context = TestContext::new();
+    let auth = context.path("config/auth.json");
+    let stored = || -> Vec<String> {
+        let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&auth).unwrap()).unwrap();
+        let mut keys: Vec<String> = file["auths"].as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let mut servers: Vec<String> = registries.iter().map(Registry::addr).collect();
+    servers.sort();
+    let all_at_once = |args: &dyn Fn(&Registry) -> Vec<String>, stdin: &dyn Fn(&Registry) -> Vec<u8>| {
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = registries
+                .iter()
+                .map(|registry| {
+                    let (args, input) = (args(registry), stdin(registry));
+                    let context = &context;
+                    scope.spawn(move || {
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        context.hoist_with_stdin(&args, &input)
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|run| run.join().unwrap().success()).collect::<Vec<_>>()
+        })
+    };
+    // Three rounds: logins all at once, then logouts all at once.
+    for _ in 0..3 {
+        let logins = all_at_once(
+            &|registry| {
+                ["login", "-u", registry.username(), "--password-stdin", &registry.addr()].map(String::from).to_vec()
+            },
+            &|registry| format!("{}\n", registry.password()).into_bytes(),
+        );
+        assert!(logins.iter().all(|login| login.stdout == "Login Succeeded\n"), "{logins:?}");
+        assert_eq!(stored(), servers, "every login kept its credentials");
+        let logouts = all_at_once(&|registry| vec!["logout".into(), registry.addr()], &|_| Vec::new());
+        assert!(logouts.iter().all(|logout| logout.stdout.starts_with("Removing login credentials")), "{logouts:?}");
+        assert_eq!(stored(), Vec::<String>::new(), "every logout removed its credentials");
+    }
+    // What is stored is used: a push to a private repository of each registry.
+    all_at_once(
+        &|registry| {
+            ["login", "-u", registry.username(), "--password-stdin", &registry.addr()].map(String::from).to_vec()
+        },
+        &|registry| format!("{}\n", registry.password()).into_bytes(),
+    );
+    for registry in &registries {
+        let reference = format!("{}/private/app:1", registry.addr());
+        context.import(&reference, &[("a", registry.addr().as_bytes())]);
+        context.hoist(&["push", &reference]).success();
+    }
+}
