@@ -7,6 +7,7 @@ mod archives;
 mod auth;
 mod docs;
 mod faults;
+mod foreign;
 mod harness;
 mod hostile;
 mod local;

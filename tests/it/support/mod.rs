@@ -204,7 +204,8 @@ fn check_reachable(blobs: &Path, present: &HashSet<String>, descriptor: &serde_j
         }
         return;
     }
-    let layers = document["layers"].as_array().expect("a manifest has layers");
+    // An image's layers, or the blobs of an artifact manifest of the OCI 1.1 drafts.
+    let layers = document["layers"].as_array().or(document["blobs"].as_array()).expect("a manifest has layers");
     for blob in layers.iter().chain(std::iter::once(&document["config"])) {
         let digest = blob["digest"].as_str().expect("digest");
         assert!(present.contains(digest.trim_start_matches("sha256:")), "{digest} is referenced but missing");
