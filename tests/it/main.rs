@@ -5,6 +5,7 @@
 
 mod archives;
 mod auth;
+mod damage;
 mod docs;
 mod faults;
 mod foreign;
