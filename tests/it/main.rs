@@ -9,6 +9,7 @@ mod damage;
 mod docs;
 mod faults;
 mod foreign;
+mod full_disk;
 mod harness;
 mod hostile;
 mod local;

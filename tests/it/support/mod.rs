@@ -6,6 +6,7 @@ pub mod hostile;
 pub mod keyring;
 pub mod peers;
 pub mod registry;
+pub mod tmpfs;
 pub mod token;
 
 use std::collections::HashSet;
@@ -154,6 +155,21 @@ impl TestContext {
         files.sort();
         files
     }
+}
+
+/// Runs `command` with `input` on its standard input.
+pub fn run_with_stdin(command: &mut Command, input: &[u8]) -> Outcome {
+    use std::io::Write;
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // From a thread: a command that stops reading early must not block the test.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("wait");
+    writer.join().expect("stdin writer");
+    outcome(output)
 }
 
 pub fn run(command: &mut Command) -> Outcome {
