@@ -8,6 +8,8 @@ mod load;
 mod oci;
 mod save;
 
+pub use docker::{DistinctLayer, distinct_layers};
+pub use entries::Located;
 pub use load::{LoadedImage, load};
 pub use save::save;
 
