@@ -307,3 +307,72 @@ fn concurrent_logins_without_a_keyring_keep_every_credential() {
         context.hoist(&["push", &reference]).success();
     }
 }
+
+/// Writes `docker-credential-NAME` with `script` as its body into the context's `bin/`; returns
+/// the PATH that finds it.
+fn helper_on_path(context: &TestContext, name: &str, script: &str) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = context.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join(format!("docker-credential-{name}"));
+    std::fs::write(&helper, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+#[test]
+fn a_helper_that_hangs_or_never_stops_talking_is_cut_off() {
+    let registry = Registry::start(Setup::Token);
+    let context = TestContext::new();
+    let server = registry.addr();
+    let public = format!("{server}/public/app:1");
+    context.import(&public, &[("p", b"public")]);
+    docker_login(&context, &server, registry.username(), registry.password());
+    context.hoist(&["push", &public]).success();
+    let pull = |helper: &str, script: &str, timeout_ms: Option<&str>| {
+        let path = helper_on_path(&context, helper, script);
+        let config = serde_json::json!({"credHelpers": {&server: helper}});
+        std::fs::write(context.path("home/.docker/config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+        context.hoist(&["rm", &public]).success();
+        let mut command = context.command();
+        command.env("PATH", path).args(["pull", &public]);
+        if let Some(timeout_ms) = timeout_ms {
+            command.env("HOIST_TEST_HELPER_TIMEOUT_MS", timeout_ms);
+        }
+        let started = std::time::Instant::now();
+        let outcome = run(&mut command);
+        (outcome.success(), started.elapsed())
+    };
+
+    let (outcome, took) = pull("hangs", "exec sleep 600", Some("500"));
+    assert!(
+        outcome.stderr.contains(
+            "WARNING: the credential helper docker-credential-hangs did not answer within 0.5 s; \
+             going on without its credentials"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stdout.contains("Status: Downloaded newer image"), "anonymously: {}", outcome.stdout);
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+
+    // A helper whose own child keeps its output open after it is stopped.
+    let (outcome, took) = pull("forks", "sleep 5; echo late", Some("300"));
+    assert!(outcome.stderr.contains("docker-credential-forks did not answer within 0.3 s"), "{}", outcome.stderr);
+    assert!(took < std::time::Duration::from_secs(4), "hoist waited for the helper's child: {took:?}");
+
+    let (outcome, _) = pull("chatty", r#"exec yes '{"Username":"a","Secret":"b"}'"#, None);
+    assert!(
+        outcome.stderr.contains(
+            "WARNING: the credential helper docker-credential-chatty answered more than 64 KiB (a credential is \
+             small); going on without its credentials"
+        ),
+        "{}",
+        outcome.stderr
+    );
+
+    // Without a terminal (as here) and without the test's knob: 10 s.
+    let (outcome, took) = pull("hangs", "exec sleep 600", None);
+    assert!(outcome.stderr.contains("docker-credential-hangs did not answer within 10 s"), "{}", outcome.stderr);
+    assert!((10..25).contains(&took.as_secs()), "{took:?}");
+}
