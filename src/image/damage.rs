@@ -47,7 +47,7 @@ pub fn check_before_push(
                 image: image.to_string(),
                 what: if *is_layer { "layer" } else { "config" },
                 digest: digest.clone(),
-                source: crate::store::StoreError::DamagedBlob { digest: digest.clone(), path, damage },
+                source: Box::new(crate::store::StoreError::DamagedBlob { digest: digest.clone(), path, damage }),
             });
         }
     }

@@ -64,7 +64,7 @@ pub enum TransferError {
     Other(String),
     /// A blob of the image is damaged in the store; nothing of it was sent.
     #[error("{what} {digest} of {image} is damaged in the store; nothing of it was sent")]
-    Damaged { image: String, what: &'static str, digest: Digest, source: StoreError },
+    Damaged { image: String, what: &'static str, digest: Digest, source: Box<StoreError> },
 }
 
 impl TransferError {

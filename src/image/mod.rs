@@ -6,6 +6,7 @@
 //! [`Kind`], so that one of them never stops a command about the others.
 
 pub mod archive;
+pub mod check;
 pub mod copy;
 pub mod damage;
 mod document;
@@ -17,6 +18,7 @@ pub mod media;
 pub mod platform;
 pub mod pull;
 pub mod push;
+pub mod repair;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 

@@ -21,6 +21,7 @@
 //! (`auth.json`, not part of the store) are private (0600).
 
 mod blobs;
+mod check;
 mod error;
 mod gc;
 mod index;
@@ -33,8 +34,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use blobs::{BlobWriter, SealedBlob};
+pub use check::{BlobCheck, Blobs};
 pub use error::{Damage, StoreError};
-pub use index::{IndexGuard, NameEntry, REF_NAME};
+pub use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
 pub use partial::{Claim, PartialBlob};
 pub use verify::Presence;
 

@@ -144,3 +144,77 @@ fn a_push_refuses_a_damaged_layer_and_sends_nothing() {
     assert_eq!(sent, Vec::<&str>::new(), "nothing was sent");
     assert_eq!(registry.get("/v2/_catalog").body.trim(), r#"{"repositories":[]}"#);
 }
+
+#[test]
+fn system_check_finds_damage_and_repair_mends_it() {
+    let source = TestContext::new();
+    let (_registry, pulled) = registry_with_image(&source);
+    let context = TestContext::new();
+    let root = context.root();
+    context.hoist(&["pull", &pulled]).success();
+    // A name no registry can give back: its registry is not there.
+    let local = "127.0.0.1:1/local/app:1";
+    context.import(local, &[("data", &fixtures::noise(23, 300_000))]);
+    let artifact = crate::foreign::add_artifact(
+        &root,
+        "example.com/sbom/app:1",
+        "application/vnd.oci.image.manifest.v1+json",
+        "layers",
+    );
+
+    let sound = context.hoist(&["system", "check"]).success();
+    assert!(sound.stdout.starts_with("checked 9 blobs ("), "{}", sound.stdout);
+    assert!(sound.stdout.contains(") and 3 names\n"), "{}", sound.stdout);
+    assert!(
+        sound.stdout.contains(
+            "foreign: example.com/sbom/app:1: an artifact of another tool (its config is \
+             application/vnd.oci.empty.v1+json)\n"
+        ),
+        "{}",
+        sound.stdout
+    );
+    assert!(sound.stdout.ends_with("the store is sound\n"), "{}", sound.stdout);
+
+    // One byte of the pulled layer changes, its size does not: only hashing finds it.
+    let pulled_layer = blobs_of(&root, &pulled).layers[0].clone();
+    flip_byte(&root, &pulled_layer);
+    let unnoticed = context.hoist(&["pull", &pulled]).success().stdout;
+    assert!(unnoticed.contains(&format!("{}: Already exists", &pulled_layer[7..19])), "{unnoticed}");
+    let local_layer = blobs_of(&root, local).layers[0].clone();
+    let (size, cut) = truncate(&root, &local_layer);
+    let stray = crate::foreign::put_blob(&root, b"a blob nothing names");
+    std::fs::write(blob_path(&root, &stray), b"a blob nothing names, changed").unwrap();
+    std::fs::write(root.join("blobs/sha256/notes.txt"), b"not a blob").unwrap();
+
+    let damaged = context.hoist(&["system", "check"]).failure(1);
+    let lines: Vec<&str> = damaged.stdout.lines().collect();
+    assert!(lines[0].starts_with("checked 10 blobs ("), "{}", damaged.stdout);
+    let expected = [
+        format!("damaged: {pulled}: layer {pulled_layer} is damaged: its content has digest sha256:"),
+        format!(
+            "damaged: {local}: layer {local_layer} is damaged: its file has {cut} bytes, not the {size} the image says"
+        ),
+        format!("damaged: blob {stray} (no name uses it): its content has digest sha256:"),
+        format!("foreign: {}: not a blob hoist knows", root.join("blobs/sha256/notes.txt").display()),
+        "3 problems".to_string(),
+    ];
+    for line in &expected {
+        assert!(lines.iter().any(|shown| shown.starts_with(line.as_str())), "no {line:?} in:\n{}", damaged.stdout);
+    }
+    assert!(damaged.stderr.contains("`hoist system check --repair`"), "{}", damaged.stderr);
+
+    let repaired = context.hoist(&["system", "check", "--repair"]).success().stdout;
+    assert!(repaired.contains(&format!("repaired: {pulled}\n")), "{repaired}");
+    assert!(repaired.contains(&format!("removed: {local}: cannot be mended: ")), "{repaired}");
+    assert!(repaired.contains("cannot reach 127.0.0.1:1"), "{repaired}");
+    assert!(repaired.ends_with("the store is sound\n"), "{repaired}");
+
+    let again = context.hoist(&["system", "check"]).success().stdout;
+    assert!(again.ends_with("the store is sound\n"), "{again}");
+    assert!(again.contains(") and 2 names\n"), "{again}");
+    let listed = context.hoist(&["images"]).success().stdout;
+    assert!(listed.contains("damage/app ") && !listed.contains("local/app"), "{listed}");
+    assert!(artifact.iter().all(|digest| blob_path(&root, digest).is_file()), "the artifact is whole and kept");
+    std::fs::remove_file(root.join("blobs/sha256/notes.txt")).unwrap();
+    assert_consistent(&root);
+}

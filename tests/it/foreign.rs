@@ -8,18 +8,18 @@ use std::path::Path;
 use crate::support::fixtures::sha256;
 use crate::support::{TestContext, assert_consistent};
 
-const EMPTY_CONFIG: &str = "application/vnd.oci.empty.v1+json";
-const REF_NAME: &str = "org.opencontainers.image.ref.name";
+pub const EMPTY_CONFIG: &str = "application/vnd.oci.empty.v1+json";
+pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
 
 /// Writes `bytes` as a blob of the store, as another tool would; returns its digest.
-fn put_blob(root: &Path, bytes: &[u8]) -> String {
+pub fn put_blob(root: &Path, bytes: &[u8]) -> String {
     let digest = sha256(bytes);
     std::fs::write(root.join("blobs/sha256").join(digest.trim_start_matches("sha256:")), bytes).unwrap();
     digest
 }
 
 /// Adds an entry to the store's `index.json`, as another tool would (no hoist annotations).
-fn add_entry(root: &Path, entry: serde_json::Value) {
+pub fn add_entry(root: &Path, entry: serde_json::Value) {
     let path = root.join("index.json");
     let mut index: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     index["manifests"].as_array_mut().unwrap().push(entry);
@@ -28,7 +28,7 @@ fn add_entry(root: &Path, entry: serde_json::Value) {
 
 /// An SBOM-like artifact (ORAS style: an empty config and one blob) named `name`; returns the
 /// digests of its manifest, config and blob.
-fn add_artifact(root: &Path, name: &str, manifest_type: &str, blobs_field: &str) -> [String; 3] {
+pub fn add_artifact(root: &Path, name: &str, manifest_type: &str, blobs_field: &str) -> [String; 3] {
     let config = put_blob(root, b"{}");
     let sbom = put_blob(root, format!("{{\"sbom of\": \"{name}\"}}").as_bytes());
     let manifest = serde_json::json!({
