@@ -9,8 +9,6 @@ use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
 use super::{Credentials, Secret};
 
 /// The most a helper's answer may hold.
@@ -43,22 +41,17 @@ pub enum HelperError {
     TooLong { program: String },
 }
 
-/// What a credential helper prints for `get`.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Answer {
-    username: String,
-    secret: String,
-}
-
-/// Reads a helper's answer to `get`. `<token>` as the user name is the protocol's way to hand
-/// over an identity token. `None` when it is not the helper protocol's JSON.
+/// Reads a helper's answer to `get`: a JSON object with the strings `Username` and `Secret`
+/// (`ServerURL` and anything else are ignored). `<token>` as the user name is the protocol's
+/// way to hand over an identity token. `None` when it is not that.
 pub fn parse_answer(bytes: &[u8]) -> Option<Credentials> {
-    let answer: Answer = serde_json::from_slice(bytes).ok()?;
-    if answer.username == "<token>" {
-        return Some(Credentials::IdentityToken { username: String::new(), token: Secret::new(answer.secret) });
+    let answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(bytes).ok()?;
+    let username = answer.get("Username")?.as_str()?.to_string();
+    let secret = Secret::new(answer.get("Secret")?.as_str()?);
+    if username == "<token>" {
+        return Some(Credentials::IdentityToken { username: String::new(), token: secret });
     }
-    Some(Credentials::Password { username: answer.username, password: Secret::new(answer.secret) })
+    Some(Credentials::Password { username, password: secret })
 }
 
 /// Asks the helper `docker-credential-NAME` for the credentials stored under `key`.
@@ -209,7 +202,9 @@ mod tests {
         assert_eq!((username.as_str(), password.expose()), ("me", "s3cret"));
         let token = br#"{"Username":"<token>","Secret":"refresh"}"#;
         assert!(matches!(parse_answer(token), Some(Credentials::IdentityToken { .. })));
-        for bad in [&b"credentials not found"[..], b"{}", b"[1]", b"{\"Username\": 5, \"Secret\": \"x\"}"] {
+        let bad: [&[u8]; 5] =
+            [b"credentials not found", b"{}", b"[1]", br#"["me", "s3cret"]"#, br#"{"Username": 5, "Secret": "x"}"#];
+        for bad in bad {
             assert!(parse_answer(bad).is_none(), "{}", String::from_utf8_lossy(bad));
         }
     }
