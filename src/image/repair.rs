@@ -18,7 +18,22 @@ pub enum Mended {
     /// Fetched again from a registry: whole now.
     Repaired { name: String },
     /// Its name was removed; why it could not be mended.
-    Removed { name: String, reason: String },
+    Removed { name: String, reason: Unmendable },
+}
+
+/// Why an entry could not be fetched again.
+#[derive(Debug, thiserror::Error)]
+pub enum Unmendable {
+    #[error("it has no name to fetch it by")]
+    NoName,
+    #[error("no registry to fetch it from")]
+    NoRegistry,
+    #[error("{}", one_line(.0))]
+    Pull(TransferError),
+    #[error("still not whole after the pull: {0}")]
+    StillBroken(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// How a repair reaches registries: the sources to pull a reference from (mirrors, then the
@@ -51,39 +66,37 @@ pub async fn repair(store: &Store, report: &Report, fetch: &Fetch<'_>) -> Result
 }
 
 /// Pulls the entry's content again by digest, for each platform it had; checks it is whole.
-async fn refetch(store: &Store, broken: &Broken, fetch: &Fetch<'_>) -> Result<(), String> {
-    let reference = broken.reference.as_ref().ok_or("it has no name to fetch it by")?;
-    let digest = super::descriptor_digest(&broken.entry).map_err(|err| err.to_string())?;
+async fn refetch(store: &Store, broken: &Broken, fetch: &Fetch<'_>) -> Result<(), Unmendable> {
+    let reference = broken.reference.as_ref().ok_or(Unmendable::NoName)?;
+    let digest = super::descriptor_digest(&broken.entry).map_err(|_| Unmendable::NoName)?;
     let by_digest = reference.repository_reference().with_digest(digest);
-    let sources = (fetch.sources)(reference).ok_or("no registry to fetch it from")?;
-    let had_digest_name =
-        store.names().map_err(|err| err.to_string())?.iter().any(|entry| entry.reference.as_ref() == Some(&by_digest));
+    let sources = (fetch.sources)(reference).ok_or(Unmendable::NoRegistry)?;
+    let had_digest_name = store.names()?.iter().any(|entry| entry.reference.as_ref() == Some(&by_digest));
     let platforms = if broken.platforms.is_empty() { vec![Platform::host()] } else { broken.platforms.clone() };
     let mut outcome = Ok(());
     for platform in &platforms {
         let options = PullOptions { platform, max_downloads: fetch.max_downloads };
         if let Err(err) = pull(&sources, store, &by_digest, &options, fetch.reporter.clone()).await {
-            outcome = Err(error_text(&err));
+            outcome = Err(Unmendable::Pull(err));
             break;
         }
     }
     // The pull named the content `REPOSITORY@DIGEST`; the entry being mended is its name.
     if !had_digest_name && broken.reference.as_ref() != Some(&by_digest) {
-        let mut index = store.lock_index().map_err(|err| err.to_string())?;
+        let mut index = store.lock_index()?;
         index.remove(&by_digest);
-        index.save().map_err(|err| err.to_string())?;
+        index.save()?;
     }
     outcome?;
-    let entries = [broken.entry.clone()];
-    let after = walk_entries(store, &entries, &store.list_blobs_unverified().map_err(|err| err.to_string())?);
+    let after = walk_entries(store, std::slice::from_ref(&broken.entry), &store.list_blobs_unverified()?);
     match after.broken.first() {
-        Some(still) => Err(still.reasons.join("; ")),
+        Some(still) => Err(Unmendable::StillBroken(still.reasons.join("; "))),
         None => Ok(()),
     }
 }
 
 /// An error with its causes, on one line.
-fn error_text(error: &TransferError) -> String {
+fn one_line(error: &TransferError) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
