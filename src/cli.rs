@@ -67,6 +67,26 @@ pub enum Command {
     Load(LoadArgs),
     /// Make a one-layer image from a root-filesystem tarball
     Import(ImportArgs),
+    /// Manage the local store
+    #[command(subcommand)]
+    System(SystemCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCommand {
+    /// Check every blob of the store against its digest and every name for a whole image
+    ///
+    /// Every blob is read and hashed (on every core); every name must lead to a manifest,
+    /// config and layers that are all there and intact. Entries other tools wrote are listed.
+    /// Exits 1 when anything is damaged.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fetch what is damaged or missing again from its registry; remove names that cannot be mended
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args)]

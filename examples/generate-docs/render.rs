@@ -17,12 +17,19 @@ pub fn render_all() -> Vec<(String, Vec<u8>)> {
     }
     let command = Cli::command();
     files.push(("man/hoist.1".to_string(), man_page(&command)));
-    for sub in command.get_subcommands() {
-        let name = format!("hoist-{}", sub.get_name());
-        let page = sub.clone().name(name.clone()).version(command.get_version().unwrap_or_default().to_string());
-        files.push((format!("man/{name}.1"), man_page(&page)));
-    }
+    let version = command.get_version().unwrap_or_default().to_string();
+    pages_of(&command, "hoist", &version, &mut files);
     files
+}
+
+/// A page per subcommand, and per subcommand of those (`hoist-system-check.1`), as docker's are.
+fn pages_of(command: &clap::Command, prefix: &str, version: &str, files: &mut Vec<(String, Vec<u8>)>) {
+    for sub in command.get_subcommands() {
+        let name = format!("{prefix}-{}", sub.get_name());
+        let page = sub.clone().name(name.clone()).version(version.to_string());
+        files.push((format!("man/{name}.1"), man_page(&page)));
+        pages_of(sub, &name, version, files);
+    }
 }
 
 fn man_page(command: &clap::Command) -> Vec<u8> {

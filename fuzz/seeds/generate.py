@@ -103,6 +103,33 @@ def oci_archive():
     return tar_bytes([("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", index)] + blobs)
 
 
+def aliased_archives():
+    """`docker save` archives whose layer paths are links: many symlink aliases of one gzip
+    layer, a hard link, a chain of links, a loop, a link out of the archive, a repeated path."""
+    plain = layer()
+    packed = gzip_bytes(plain)
+    cfg = config([digest(plain)] * 4)
+    def archive(paths, links):
+        manifest = [{"Config": "c.json", "RepoTags": ["aliased:1"], "Layers": paths}]
+        return tar_bytes([("c.json", cfg), ("base/layer.tar", packed), ("manifest.json", dumps(manifest))], links)
+    aliases = [f"alias{n}/layer.tar" for n in range(4)]
+    yield archive(aliases, [(path, "../base/layer.tar", True) for path in aliases])
+    yield archive(["hard/layer.tar"] * 4, [("hard/layer.tar", "base/layer.tar", False)])
+    yield archive(["a/layer.tar", "b/layer.tar", "c/layer.tar", "base/layer.tar"],
+                  [("a/layer.tar", "../b/layer.tar", True), ("b/layer.tar", "../c/layer.tar", True),
+                   ("c/layer.tar", "../base/layer.tar", True)])
+    yield archive(["x/layer.tar"] * 4, [("x/layer.tar", "../y/layer.tar", True), ("y/layer.tar", "../x/layer.tar", True)])
+    yield archive(["out/layer.tar"] * 4, [("out/layer.tar", "../../etc/passwd", True)])
+
+
+def helper_answers():
+    yield dumps({"ServerURL": "registry.example.com", "Username": "me", "Secret": "s3cret"})
+    yield dumps({"Username": "<token>", "Secret": "refresh-token"})
+    yield b"credentials not found in native keychain\n"
+    yield dumps({"Username": "u", "Secret": "x" * 1000, "Extra": [1, 2, {"a": None}]})
+    yield b'{"Username": "\\u001b]0;title\\u0007", "Secret": "\\ud800"}'
+
+
 def documents():
     cfg = config([digest(layer())])
     oci = dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": descriptor(OCI_CONFIG, cfg),
@@ -158,6 +185,8 @@ def main():
     seeds = {name: list(values) for name, values in SEEDS.items()}
     seeds["document"] = [data for _, data in documents()]
     seeds["archive"] = [data for _, data in docker_archives()] + [oci_archive()]
+    seeds["archive_aliases"] = list(aliased_archives()) + [data for _, data in docker_archives()]
+    seeds["helper_answer"] = list(helper_answers())
     for target, inputs in seeds.items():
         folder = HERE / target
         shutil.rmtree(folder, ignore_errors=True)

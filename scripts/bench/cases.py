@@ -6,8 +6,10 @@ wiped (stopped, storage deleted, started) before every push run. Being on anothe
 another registry to hoist and skopeo, so neither can mount a blob from `src` instead of
 uploading it.
 
-Every case is a list of commands (hoist first, then skopeo, then context: podman, curl,
-sha256sum), each with the `--prepare` that resets what it writes. A case runs as BENCH_RUNS
+Every case is a list of commands (hoist first, then what it is measured against: skopeo, or
+sha256sum for the store check; then context: podman, curl, sha256sum), each with the
+`--prepare` that resets what it writes. The store check and the re-pull of an intact image run
+on `hoist-check-store`, a store holding the realistic image alone. A case runs as BENCH_RUNS
 (podman: BENCH_PODMAN_RUNS) rounds of one hyperfine call with `--runs 1` over all its commands (the first round with
 `--warmup 1`), so that hoist and skopeo alternate and share the machine's ups and downs. Then
 each command runs once more under `/usr/bin/time` for its peak RSS and user/system split.
@@ -50,6 +52,7 @@ class Bench:
         self.results = work / "results"
         self.scripts = work / "scripts"
         self.push_store = work / "hoist-push-store"  # hoist's store for the push cases
+        self.check_store = work / "hoist-check-store"  # the realistic image alone: check and re-pull
         os.environ["HOIST_CONFIG"] = str(work / "hoist-config")  # no user configuration
         os.environ.pop("HOIST_ROOT", None)
         (work / "hoist-config").mkdir(parents=True, exist_ok=True)
@@ -81,11 +84,15 @@ class Bench:
         self.registry("start", "src")
         self.registry("wipe", "dst")
         shutil.rmtree(self.push_store, ignore_errors=True)
+        shutil.rmtree(self.check_store, ignore_errors=True)
         for name in self.images:
             run("skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{self.layout(name)}:1",
                 f"docker://{self.src_ref(name)}")
             run(self.hoist, "--root", self.push_store, "pull", "-q", self.src_ref(name), stdout=subprocess.DEVNULL)
             run(self.hoist, "--root", self.push_store, "tag", self.src_ref(name), self.dst_ref(name))
+        if "realistic" in self.images:
+            run(self.hoist, "--root", self.check_store, "pull", "-q", self.src_ref("realistic"),
+                stdout=subprocess.DEVNULL)
 
     def tear_down(self):
         for which in ["dst", "src"]:
@@ -106,6 +113,10 @@ class Bench:
         for name in self.images:
             cases.append((f"push {name}", "push", name, self.push_commands(name)))
         cases.append(("no-op re-push many-small", "noop", "many-small", self.noop_commands("many-small")))
+        if "realistic" in self.images:
+            cases.append(("check realistic, one core", "check", "realistic", self.check_commands(one_core=True)))
+            cases.append(("check realistic, two cores", "check", "realistic", self.check_commands(one_core=False)))
+            cases.append(("re-pull realistic", "repull", "realistic", self.repull_commands("realistic")))
         return cases
 
     def pull_commands(self, name):
@@ -175,6 +186,32 @@ EOF
         return [
             Command("hoist", f"HOIST_ROOT={q(str(self.push_store))} {q(str(self.hoist))} push -q {ref}"),
             Command("skopeo", f"skopeo copy -q --dest-tls-verify=false oci:{q(str(self.layout(name)))}:1 docker://{ref}"),
+        ]
+
+    def check_commands(self, one_core):
+        """`hoist system check` over the store holding the realistic image, against `sha256sum` of
+        the same files, one after the other on one core (hoist pinned to that core too, or free
+        to use every core)."""
+        pin = "taskset -c 0 "
+        hoist = f"{pin if one_core else ''}{q(str(self.hoist))} --root {q(str(self.check_store))} system check"
+        files = sorted((self.check_store / "blobs/sha256").iterdir())
+        hashing = self.scripts / "sha256sum-check-store.sh"
+        hashing.write_text("sha256sum " + " ".join(q(str(f)) for f in files) + " >/dev/null\n")
+        return [
+            Command("hoist", hoist, "true",
+                    "every blob hashed against its digest, every name walked" + (", one core" if one_core else "")),
+            Command("sha256sum", f"{pin}sh {q(str(hashing))}", "true",
+                    "the same files, one after the other, on one core, from the page cache"),
+        ]
+
+    def repull_commands(self, name):
+        """A pull of an image the store holds whole: what it costs to find that out."""
+        ref = self.src_ref(name)
+        oci = self.scratch / "repull-skopeo-oci"
+        return [
+            Command("hoist", f"HOIST_ROOT={q(str(self.check_store))} {q(str(self.hoist))} pull -q {ref}"),
+            Command("skopeo", f"skopeo copy -q --src-tls-verify=false docker://{ref} oci:{q(str(oci))}:1", "true",
+                    "into an OCI layout that holds the image already (the warm-up run fills it)"),
         ]
 
     # --- running ------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::Context;
 use crate::cli::{Format, ImagesArgs};
-use crate::image::{self, Summary};
-use crate::output::{table, units};
+use crate::image::{self, Kind, Summary};
+use crate::output::{self, table, units};
 use crate::reference::Reference;
 use crate::store::NameEntry;
 
@@ -39,20 +39,39 @@ pub fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let filter = args.filter.as_deref().map(Reference::parse).transpose()?;
     let now = jiff::Timestamp::now();
-    let mut rows: Vec<Row> = image::list(&store)?
+    let listed: Vec<(NameEntry, Summary)> =
+        image::list(&store)?.into_iter().filter(|(entry, _)| matches(entry, filter.as_ref())).collect();
+    warn_dangling(&listed);
+    let mut rows: Vec<Row> = listed
         .iter()
-        .filter(|(entry, _)| matches(entry, filter.as_ref()))
+        .filter(|(_, summary)| !matches!(summary.kind, Kind::Dangling(_)))
         .map(|(entry, summary)| row(entry, summary, now, args.no_trunc))
         .collect();
     rows.sort_by(|a, b| b.created_seconds.cmp(&a.created_seconds).then_with(|| a.repository.cmp(&b.repository)));
     let text = if args.quiet {
-        rows.iter().map(|row| format!("{}\n", row.id)).collect()
+        rows.iter().map(|row| format!("{}\n", output::escape(&row.id))).collect()
     } else if args.format == Format::Json {
-        rows.iter().map(|row| Ok(format!("{}\n", serde_json::to_string(row)?))).collect::<anyhow::Result<String>>()?
+        rows.iter()
+            .map(|row| Ok(format!("{}\n", output::escape_json(&serde_json::to_string(row)?))))
+            .collect::<anyhow::Result<String>>()?
     } else {
         table::render(&table_rows(&rows, args.digests))
     };
     std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write the list")
+}
+
+/// Names whose content is missing or damaged are not listed (they have no image to show),
+/// but not hidden either: each one is a warning that says how to be rid of it.
+fn warn_dangling(listed: &[(NameEntry, Summary)]) {
+    for (entry, summary) in listed {
+        if let Kind::Dangling(reason) = &summary.kind {
+            let name = entry.reference.as_ref().map_or_else(|| summary.id.to_string(), ToString::to_string);
+            output::status(&format!(
+                "WARNING: {name} is not listed: what it names is not in the store whole ({reason}); \
+                 `hoist rm {name}` removes the name"
+            ));
+        }
+    }
 }
 
 /// `REPO` matches every tag of the repository; `REPO:TAG` only that tag.

@@ -21,7 +21,7 @@ pub fn run(args: InspectArgs, context: &Context) -> anyhow::Result<()> {
             images.iter().filter(|(_, summary)| summary.id == image.config_digest).map(|(entry, _)| entry).collect();
         documents.push(describe(&image, &names)?);
     }
-    let mut text = serde_json::to_string_pretty(&documents)?;
+    let mut text = crate::output::escape_json(&serde_json::to_string_pretty(&documents)?).into_owned();
     text.push('\n');
     std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write the description")
 }

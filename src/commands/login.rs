@@ -53,7 +53,7 @@ pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
             let _ = file::remove(&context.config_dir, &server.key);
         }
         Err(reason) => {
-            let path = file::store(&context.config_dir, &server.key, &stored).map_err(anyhow::Error::msg)?;
+            let path = file::store(&context.config_dir, &server.key, &stored)?;
             output::status(&format!("WARNING: {reason}; the credentials are stored unencrypted in {}", path.display()));
         }
     }
@@ -111,7 +111,7 @@ fn prompt_username() -> anyhow::Result<String> {
 pub fn logout(args: LogoutArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
     let from_keyring = keyring::delete(&server.key);
-    let from_file = file::remove(&context.config_dir, &server.key).map_err(anyhow::Error::msg)?;
+    let from_file = file::remove(&context.config_dir, &server.key)?;
     if from_keyring || from_file {
         output::line(&format!("Removing login credentials for {}", server.key))?;
     } else {

@@ -12,6 +12,7 @@ mod pull;
 mod push;
 mod rm;
 mod save;
+mod system;
 mod tag;
 mod tags;
 
@@ -122,6 +123,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Save(args) => save::run(args, &context),
         Command::Load(args) => load::run(args, &context),
         Command::Import(args) => import::run(args, &context),
+        Command::System(command) => system::run(command, &context).await,
     }
 }
 

@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail};
 use super::Context;
 use crate::cli::RmArgs;
 use crate::digest::Digest;
-use crate::image::{self, LookupError, Target};
+use crate::image::{self, Kind, LookupError, Target};
 use crate::output;
 use crate::store::{IndexGuard, NameEntry, Store};
 
@@ -42,12 +42,14 @@ pub fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
 #[error("some images could not be removed")]
 pub struct Reported;
 
-/// Removes what `argument` names; returns whether an image lost its last name.
+/// Removes what `argument` names; returns whether an image lost its last name. Lines are
+/// printed only once `index.json` is saved: on a full disk, nothing is claimed that did not
+/// happen.
 fn remove(store: &Store, argument: &str, force: bool) -> anyhow::Result<bool> {
     let mut index = store.lock_index()?;
-    let images = image::summarize(store, index.names())?;
-    let (id, targets) = match image::lookup(&images, argument)? {
-        Target::Name(entry, summary) => (summary.id, vec![entry]),
+    let images = image::summarize(store, index.names());
+    let (summary, targets) = match image::lookup(&images, argument)? {
+        Target::Name(entry, summary) => (summary, vec![entry]),
         Target::Id(id, holders) => {
             if holders.len() > 1 && !force {
                 return Err(anyhow!(
@@ -55,30 +57,37 @@ fn remove(store: &Store, argument: &str, force: bool) -> anyhow::Result<bool> {
                     &id.hex()[..12]
                 ));
             }
-            (id, holders.into_iter().map(|(entry, _)| entry).collect())
+            let summary =
+                holders.first().map(|(_, summary)| summary.clone()).ok_or_else(|| anyhow!("No such image: {id}"))?;
+            (summary, holders.into_iter().map(|(entry, _)| entry).collect())
         }
     };
-    for target in &targets {
-        untag(&mut index, target)?;
-    }
+    let lines: Vec<String> = targets.iter().filter_map(|target| untag(&mut index, target)).collect();
     let still_held: HashSet<Digest> =
-        image::summarize(store, index.names())?.into_iter().map(|(_, summary)| summary.id).collect();
+        image::summarize(store, index.names()).into_iter().map(|(_, summary)| summary.id).collect();
     index.save()?;
     drop(index);
-    let deleted = !still_held.contains(&id);
-    if deleted {
-        output::line(&format!("Deleted: {id}"))?;
+    for line in lines {
+        output::line(&line)?;
+    }
+    let deleted = !still_held.contains(&summary.id);
+    // A dangling name held no content: removing it deletes no image.
+    if deleted && !matches!(summary.kind, Kind::Dangling(_)) {
+        output::line(&format!("Deleted: {}", summary.id))?;
     }
     Ok(deleted)
 }
 
-fn untag(index: &mut IndexGuard, entry: &NameEntry) -> anyhow::Result<()> {
+/// Removes the entry from the index; returns the line to print once that is saved.
+fn untag(index: &mut IndexGuard, entry: &NameEntry) -> Option<String> {
     match &entry.reference {
         Some(reference) => {
             index.remove(reference);
-            output::line(&format!("Untagged: {reference}"))?;
+            Some(format!("Untagged: {reference}"))
         }
-        None => index.remove_unnamed(entry.descriptor.digest().as_ref()),
+        None => {
+            index.remove_unnamed(entry.descriptor.digest().as_ref());
+            None
+        }
     }
-    Ok(())
 }

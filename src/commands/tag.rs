@@ -4,7 +4,7 @@ use anyhow::bail;
 
 use super::{Context, find_one};
 use crate::cli::TagArgs;
-use crate::image;
+use crate::image::{self, Kind};
 use crate::reference::Reference;
 
 pub fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
@@ -16,8 +16,11 @@ pub fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     // Looked up under the lock, so that the source cannot be removed in between.
     let mut index = store.lock_index()?;
-    let images = image::summarize(&store, index.names())?;
-    let (source, _) = find_one(&images, &args.source)?;
+    let images = image::summarize(&store, index.names());
+    let (source, summary) = find_one(&images, &args.source)?;
+    if let Kind::Dangling(reason) = &summary.kind {
+        bail!("cannot tag {}: what it names is not in the store whole ({reason})", args.source);
+    }
     index.set(&target, source.descriptor);
     index.save()?;
     Ok(())

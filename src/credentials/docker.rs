@@ -1,11 +1,9 @@
 //! Docker's `config.json` (`$DOCKER_CONFIG` or `~/.docker`): `credHelpers`, then `credsStore`
-//! (a `docker-credential-NAME get`, the server on its stdin, as the helper protocol says),
+//! (`docker-credential-NAME get`, run by `helper.rs` within a time and a size limit),
 //! then `auths` (base64 `user:password` in `auth`, or an `identitytoken`).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -21,14 +19,6 @@ struct ConfigFile {
     #[serde(default)]
     cred_helpers: HashMap<String, String>,
     creds_store: Option<String>,
-}
-
-/// What a credential helper prints for `get`.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct HelperAnswer {
-    username: String,
-    secret: String,
 }
 
 fn config_path() -> Option<PathBuf> {
@@ -50,42 +40,12 @@ pub(super) fn lookup(host: &str, key: &str) -> Result<Option<Credentials>, Strin
         serde_json::from_str(&text).map_err(|err| format!("{} is not valid JSON: {err}", path.display()))?;
     let helper = config.cred_helpers.iter().find(|(server, _)| key_host(server) == host).map(|(_, helper)| helper);
     if let Some(helper) = helper.or(config.creds_store.as_ref()) {
-        return run_helper(helper, key);
+        return super::helper::get(helper, key).map_err(|err| err.to_string());
     }
     let Some(entry) = config.auths.iter().find(|(server, _)| key_host(server) == host).map(|(_, entry)| entry) else {
         return Ok(None);
     };
     decode(entry).map_err(|reason| format!("{}: the entry for {host} {reason}", path.display()))
-}
-
-/// Runs `docker-credential-NAME get`: the server goes on stdin, never in the arguments.
-fn run_helper(name: &str, key: &str) -> Result<Option<Credentials>, String> {
-    let program = format!("docker-credential-{name}");
-    let mut child = Command::new(&program)
-        .arg("get")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|err| format!("cannot run the credential helper {program}: {err}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(key.as_bytes());
-    }
-    let output = child.wait_with_output().map_err(|err| format!("the credential helper {program} failed: {err}"))?;
-    if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stdout);
-        if message.contains("credentials not found") {
-            return Ok(None);
-        }
-        return Err(format!("the credential helper {program} failed: {}", message.trim()));
-    }
-    let answer: HelperAnswer = serde_json::from_slice(&output.stdout)
-        .map_err(|_| format!("the credential helper {program} answered something that is not its JSON"))?;
-    // The protocol's way to hand over an identity token.
-    if answer.username == "<token>" {
-        return Ok(Some(Credentials::IdentityToken { username: String::new(), token: Secret::new(answer.secret) }));
-    }
-    Ok(Some(Credentials::Password { username: answer.username, password: Secret::new(answer.secret) }))
 }
 
 pub(super) fn decode(entry: &AuthEntry) -> Result<Option<Credentials>, String> {

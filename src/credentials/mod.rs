@@ -5,6 +5,7 @@
 
 mod docker;
 pub mod file;
+pub mod helper;
 pub mod keyring;
 mod secret;
 

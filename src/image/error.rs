@@ -37,6 +37,18 @@ pub enum ImageError {
     CorruptLayer { what: String, reason: String },
     #[error("image indexes nest deeper than {0} levels")]
     TooDeep(usize),
+    #[error("{digest} is not an image: its config is {config_type} (an artifact of another tool)")]
+    NotAnImage { digest: Digest, config_type: String },
+}
+
+impl ImageError {
+    /// What to tell the person who met this error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ImageError::Store(inner) => inner.hint(),
+            _ => None,
+        }
+    }
 }
 
 /// What can stop a transfer between the store and a registry (pull, push, copy).
@@ -50,4 +62,22 @@ pub enum TransferError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Other(String),
+    /// A blob of the image is damaged in the store; nothing of it was sent.
+    #[error("{what} {digest} of {image} is damaged in the store; nothing of it was sent")]
+    Damaged { image: String, what: &'static str, digest: Digest, source: Box<StoreError> },
+}
+
+impl TransferError {
+    /// What to tell the person who met this error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            TransferError::Registry(inner) => inner.hint(),
+            TransferError::Image(inner) => inner.hint(),
+            TransferError::Store(inner) => inner.hint(),
+            TransferError::Damaged { image, .. } => Some(format!(
+                "pull the image again to mend it (`hoist pull {image}`), or remove it (`hoist rm {image}`)"
+            )),
+            TransferError::Other(_) => None,
+        }
+    }
 }

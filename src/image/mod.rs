@@ -1,7 +1,14 @@
 //! Images: the content a name points at, read from the store, summarised and looked up.
+//!
+//! Not every entry of the store's `index.json` is an image hoist can open (SPEC §4): another
+//! tool may keep an OCI artifact there (an empty config, no platform), and a name may point at
+//! content that is missing or damaged. Such entries are summarised all the same, with their
+//! [`Kind`], so that one of them never stops a command about the others.
 
 pub mod archive;
+pub mod check;
 pub mod copy;
+pub mod damage;
 mod document;
 mod error;
 pub mod import;
@@ -11,6 +18,7 @@ pub mod media;
 pub mod platform;
 pub mod pull;
 pub mod push;
+pub mod repair;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
@@ -41,6 +49,10 @@ impl Image {
     /// present locally, otherwise the first entry that is.
     pub fn open(store: &Store, descriptor: &Descriptor, platform: &Platform) -> Result<Image, ImageError> {
         let (manifest_digest, manifest) = resolve_manifest(store, descriptor, platform, 0)?;
+        let config_type = manifest.config().media_type().to_string();
+        if !media::is_image_config(&config_type) {
+            return Err(ImageError::NotAnImage { digest: manifest_digest, config_type });
+        }
         let config_digest = descriptor_digest(manifest.config())?;
         let config_bytes = store.read_document(&config_digest)?;
         let config = parse_config(&config_bytes, &config_digest)?;
@@ -53,7 +65,12 @@ impl Image {
     }
 
     pub fn summary(&self) -> Summary {
-        Summary { id: self.config_digest.clone(), created: self.config.created().clone(), size: self.content_size() }
+        Summary {
+            id: self.config_digest.clone(),
+            created: self.config.created().clone(),
+            size: self.content_size(),
+            kind: Kind::Image,
+        }
     }
 }
 
@@ -93,28 +110,71 @@ pub fn available_platforms(entries: &[Descriptor]) -> String {
     if names.is_empty() { "no platforms".to_string() } else { names.join(", ") }
 }
 
-/// What `images` shows of an image.
+/// What `images` shows of an entry.
 #[derive(Clone, Debug)]
 pub struct Summary {
+    /// The image ID (the config's digest); for an entry that is not an image, the digest of
+    /// what the entry points at.
     pub id: Digest,
     pub created: Option<String>,
     pub size: u64,
+    pub kind: Kind,
+}
+
+/// What an entry of the store is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An image hoist can open.
+    Image,
+    /// Content hoist can read but that is not an image (another tool's OCI artifact); why.
+    Foreign(String),
+    /// The content is missing or damaged; why.
+    Dangling(String),
 }
 
 impl Summary {
-    /// Reads the summary from hoist's annotations, or from the content for entries other tools wrote.
-    pub fn of(store: &Store, entry: &NameEntry) -> Result<Summary, ImageError> {
+    /// Reads the summary from hoist's annotations, or from the content for entries other tools
+    /// wrote. Never fails: what cannot be read is a [`Kind::Foreign`] or [`Kind::Dangling`] entry.
+    pub fn of(store: &Store, entry: &NameEntry) -> Summary {
         let cached = || -> Option<Summary> {
             Some(Summary {
                 id: Digest::parse(entry.annotation(ANNOTATION_ID)?).ok()?,
                 created: entry.annotation(ANNOTATION_CREATED).map(str::to_string),
                 size: entry.annotation(ANNOTATION_SIZE)?.parse().ok()?,
+                kind: Kind::Image,
             })
         };
-        match cached() {
-            Some(summary) => Ok(summary),
-            None => Ok(Image::open(store, &entry.descriptor, &Platform::host())?.summary()),
+        let top = descriptor_digest(&entry.descriptor);
+        // What hoist wrote is trusted for the figures, but the content must still be there.
+        if let (Some(summary), Ok(top)) = (cached(), &top)
+            && store.has_blob(top)
+        {
+            return summary;
         }
+        match Image::open(store, &entry.descriptor, &Platform::host()) {
+            Ok(image) => image.summary(),
+            Err(error) => Summary::not_an_image(store, entry, error),
+        }
+    }
+
+    /// The summary of an entry `Image::open` refused, with the reason as its kind.
+    fn not_an_image(store: &Store, entry: &NameEntry, error: ImageError) -> Summary {
+        let id = descriptor_digest(&entry.descriptor)
+            .unwrap_or_else(|_| Digest::sha256_of(entry.descriptor.digest().as_ref().as_bytes()));
+        let kind = match &error {
+            ImageError::Store(_) | ImageError::NoMatchingPlatform { .. } | ImageError::BadDigest(_) => {
+                Kind::Dangling(error.to_string())
+            }
+            _ => Kind::Foreign(error.to_string()),
+        };
+        let size = match Document::read(store, &entry.descriptor) {
+            Ok((_, Document::Manifest(manifest))) => {
+                manifest.config().size() + manifest.layers().iter().map(Descriptor::size).sum::<u64>()
+            }
+            _ => entry.descriptor.size(),
+        };
+        let created = entry.annotation("org.opencontainers.image.created").map(str::to_string);
+        Summary { id, created, size, kind }
     }
 
     /// `descriptor` with this summary as annotations, ready to be a store entry.
@@ -141,15 +201,15 @@ pub fn entry_descriptor(store: &Store, descriptor: Descriptor) -> Result<Descrip
 
 /// Every entry in the store with its summary, in the store's order.
 pub fn list(store: &Store) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
-    summarize(store, store.names()?)
+    Ok(summarize(store, store.names()?))
 }
 
-pub fn summarize(store: &Store, entries: Vec<NameEntry>) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
+pub fn summarize(store: &Store, entries: Vec<NameEntry>) -> Vec<(NameEntry, Summary)> {
     entries
         .into_iter()
         .map(|entry| {
-            let summary = Summary::of(store, &entry)?;
-            Ok((entry, summary))
+            let summary = Summary::of(store, &entry);
+            (entry, summary)
         })
         .collect()
 }

@@ -29,6 +29,8 @@ pub trait PullReporter: Send + Sync {
     fn layer_started(&self, digest: &Digest, size: u64);
     fn layer_progress(&self, digest: &Digest, done: u64);
     fn layer_done(&self, digest: &Digest);
+    /// A blob in the store was damaged (`damage` says how) and is fetched again.
+    fn damaged(&self, _digest: &Digest, _damage: &str) {}
 }
 
 pub use super::TransferError as PullError;
@@ -234,7 +236,7 @@ async fn download_all(
     for (position, layer) in std::iter::once(manifest.config()).chain(manifest.layers()).enumerate() {
         let digest = descriptor_digest(layer)?;
         let is_layer = position > 0;
-        if store.has_blob(&digest) {
+        if super::damage::present_for_pull(store, &digest, layer.size(), is_layer, &*reporter)? {
             if is_layer {
                 reporter.layer_exists(&digest);
             }

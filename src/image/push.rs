@@ -63,6 +63,7 @@ pub async fn push(
     let mut manifests = Vec::new();
     let mut blobs = BTreeMap::new();
     collect(client, store, repository, &descriptor, &mut manifests, &mut blobs, 0).await?;
+    super::damage::check_before_push(store, reference, &blobs)?;
     upload_all(client, store, reference, &blobs, options.max_uploads, reporter).await?;
     let tag = reference.tag_or_default();
     let (top, children) = manifests.split_last().ok_or_else(|| PushError::Other("nothing to push".into()))?;
@@ -70,9 +71,11 @@ pub async fn push(
         put(client, repository, child.digest.as_str(), child).await?;
     }
     put(client, repository, tag, top).await?;
-    let mut index = store.lock_index()?;
-    index.add_sources(&reference.name(), blobs.keys())?;
-    index.save()?;
+    // Where blobs live is a cache for later mounts: a store that cannot take it (read-only)
+    // does not make the push, which is done, a failure.
+    if let Err(err) = store.record_sources(&reference.name(), blobs.keys()) {
+        client.transport().debug(&format!("cannot remember where the pushed blobs are: {err}"));
+    }
     Ok(Pushed { digest: top.digest.clone(), size: top.bytes.len() as u64, single_platform })
 }
 

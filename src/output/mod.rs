@@ -1,57 +1,59 @@
-//! Everything hoist shows people: data on stdout, status and errors on stderr.
+//! Everything hoist shows people: data on stdout, status and errors on stderr. Every line goes
+//! through [`escape`], so that text from a registry or an archive never reaches a terminal raw.
 
+mod escape;
 pub mod progress;
 pub mod table;
 pub mod units;
 
 use std::io::{self, Write};
 
+pub use escape::{escape, escape_json};
+
 /// Writes one line of data to stdout.
 pub fn line(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(out, "{text}")
+    writeln!(out, "{}", escape(text))
 }
 
 /// Writes one line of status or warning to stderr.
 pub fn status(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
-}
-
-/// Text from a registry or an archive as it may reach a terminal: control characters (`ESC`,
-/// `BEL`, line breaks) are shown escaped, so that no registry can retitle or clear the screen.
-pub fn escape(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    for character in text.chars() {
-        if character.is_control() {
-            shown.extend(character.escape_debug());
-        } else {
-            shown.push(character);
-        }
-    }
-    shown
+    let _ = writeln!(io::stderr().lock(), "{}", escape(text));
 }
 
 /// Renders an error once: the message, each cause on its own line, then hints.
 pub fn print_error(error: &anyhow::Error) {
     let mut err = io::stderr().lock();
-    let _ = writeln!(err, "Error: {error}");
+    let _ = writeln!(err, "Error: {}", escape(&error.to_string()));
     for cause in error.chain().skip(1) {
-        let _ = writeln!(err, "  caused by: {cause}");
+        let _ = writeln!(err, "  caused by: {}", escape(&cause.to_string()));
     }
-    for hint in error.chain().filter_map(hint_of) {
-        let _ = writeln!(err, "hint: {hint}");
+    // The outermost hint is the most specific one (it knows the image, not only the blob).
+    if let Some(hint) = error.chain().find_map(hint_of) {
+        let _ = writeln!(err, "hint: {}", escape(&hint));
     }
 }
 
-/// What to suggest for an error; registry errors sit inside pull and push errors.
+/// What to suggest for an error: the library's errors know their hints; those of the store
+/// and of registries also sit inside image, transfer and archive errors.
 fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    use crate::image::TransferError;
+    use crate::image::archive::ArchiveError;
+    use crate::image::{ImageError, TransferError};
     use crate::registry::RegistryError;
-    let registry_error = match cause.downcast_ref::<TransferError>() {
-        Some(TransferError::Registry(inner)) => inner,
-        _ => cause.downcast_ref::<RegistryError>()?,
-    };
-    registry_error.hint()
+    use crate::store::StoreError;
+    if let Some(error) = cause.downcast_ref::<TransferError>() {
+        return error.hint();
+    }
+    if let Some(error) = cause.downcast_ref::<ArchiveError>() {
+        return error.hint();
+    }
+    if let Some(error) = cause.downcast_ref::<ImageError>() {
+        return error.hint();
+    }
+    if let Some(error) = cause.downcast_ref::<StoreError>() {
+        return error.hint();
+    }
+    cause.downcast_ref::<RegistryError>()?.hint()
 }
 
 /// Whether the error is only that the reader of our output went away (`hoist images | head`).

@@ -47,6 +47,13 @@ impl PullReporter for Lines {
     fn layer_done(&self, digest: &Digest) {
         let _ = line(&format!("{}: Pull complete", digest.short()));
     }
+    fn damaged(&self, digest: &Digest, damage: &str) {
+        warn_damaged(digest, damage);
+    }
+}
+
+fn warn_damaged(digest: &Digest, damage: &str) {
+    super::status(&format!("WARNING: blob {digest} in the store is damaged ({damage}); fetching it again"));
 }
 
 /// A bar per layer with bytes and speed.
@@ -71,7 +78,7 @@ impl Bars {
 
 impl PullReporter for Bars {
     fn pulling(&self, tag: &str, repository: &str) {
-        let _ = self.multi.println(format!("{tag}: Pulling from {repository}"));
+        let _ = self.multi.println(super::escape(&format!("{tag}: Pulling from {repository}")));
         self.multi.set_draw_target(ProgressDrawTarget::stdout());
     }
     fn layer_exists(&self, digest: &Digest) {
@@ -100,6 +107,9 @@ impl PullReporter for Bars {
             );
             bar.finish_with_message("Pull complete");
         }
+    }
+    fn damaged(&self, digest: &Digest, damage: &str) {
+        self.multi.suspend(|| warn_damaged(digest, damage));
     }
 }
 
@@ -149,7 +159,7 @@ impl PushReporter for Bars {
         self.finish(digest, "Layer already exists".to_string());
     }
     fn mounted(&self, digest: &Digest, from: &str) {
-        self.finish(digest, format!("Mounted from {from}"));
+        self.finish(digest, super::escape(&format!("Mounted from {from}")).into_owned());
     }
     fn progress(&self, digest: &Digest, done: u64, size: u64) {
         if let Some(bar) = self.bar(digest) {

@@ -1,10 +1,13 @@
-//! Columns the way docker aligns them (Go's tabwriter: minimum width 10, padding 3).
+//! Columns the way docker aligns them (Go's tabwriter: minimum width 10, padding 3). Cells are
+//! escaped (see `escape`) before they are measured.
 
 const MIN_WIDTH: usize = 10;
 const PADDING: usize = 3;
 
 /// Lays out `rows` (the first is the header) in aligned columns; the last column is not padded.
 pub fn render(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|row| row.iter().map(|cell| super::escape(cell).into_owned()).collect()).collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|column| {
@@ -13,7 +16,7 @@ pub fn render(rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut text = String::new();
-    for row in rows {
+    for row in &rows {
         for (column, cell) in row.iter().enumerate() {
             text.push_str(cell);
             if column + 1 < row.len() {

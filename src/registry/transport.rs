@@ -195,7 +195,7 @@ impl Transport {
             let Some(text) = warning_text(value) else { continue };
             let mut shown = self.warnings_shown.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if shown.insert(text.clone()) {
-                output::status(&format!("WARNING: {}", output::escape(&text)));
+                output::status(&format!("WARNING: {text}"));
             }
         }
     }

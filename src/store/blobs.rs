@@ -18,8 +18,7 @@ pub struct BlobWriter<'s> {
 
 impl<'s> BlobWriter<'s> {
     pub(super) fn new(store: &'s Store) -> Result<Self, StoreError> {
-        let dir = store.ingest_dir();
-        let file = NamedTempFile::new_in(&dir).map_err(StoreError::io("cannot create a file in", dir))?;
+        let file = super::temp_file_in(&store.ingest_dir())?;
         Ok(BlobWriter { store, file, hasher: Sha256::new(), written: 0 })
     }
 
@@ -66,11 +65,11 @@ impl SealedBlob<'_> {
         &self.digest
     }
 
+    /// Renames the blob into place. It replaces whatever has the name: the same bytes, or a
+    /// damaged copy, which this verified one mends.
     pub fn publish(self) -> Result<(Digest, u64), StoreError> {
         let target = self.store.blob_path(&self.digest);
-        if !target.is_file() {
-            self.file.persist(&target).map_err(|err| StoreError::io("cannot create", target)(err.error))?;
-        }
+        self.file.persist(&target).map_err(|err| StoreError::io("cannot create", target)(err.error))?;
         Ok((self.digest, self.size))
     }
 }

@@ -1,4 +1,7 @@
 //! Garbage collection: deletes blobs that no name reaches any more, once no writer is active.
+//! Every document a name reaches is followed, whatever tool wrote it: an image's config and
+//! layers, an index's manifests, an artifact's config, layers and (older artifact manifests)
+//! blobs, so that another tool's content in the store loses nothing to hoist's collection.
 
 use std::collections::HashSet;
 use std::fs;
@@ -11,19 +14,22 @@ use crate::digest::Digest;
 /// How deep indexes may nest before hoist stops following them.
 const MAX_NESTING: usize = 4;
 
-/// The descriptors a manifest or index points at; Docker's and OCI's formats share these fields.
+/// The descriptors a manifest, index or artifact points at; Docker's and OCI's formats share
+/// these fields. Read leniently: a descriptor hoist cannot read does not hide the others.
 #[derive(Deserialize)]
 struct Children {
-    config: Option<Child>,
+    config: Option<serde_json::Value>,
     #[serde(default)]
-    layers: Vec<Child>,
+    layers: Vec<serde_json::Value>,
     #[serde(default)]
-    manifests: Vec<Child>,
+    blobs: Vec<serde_json::Value>,
+    #[serde(default)]
+    manifests: Vec<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
-struct Child {
-    digest: Digest,
+/// The digest of a descriptor, when it has one hoist can read.
+fn digest_of(descriptor: &serde_json::Value) -> Option<Digest> {
+    Digest::parse(descriptor.get("digest")?.as_str()?).ok()
 }
 
 impl Store {
@@ -55,13 +61,12 @@ impl Store {
         if !reachable.insert(digest.clone()) || depth > MAX_NESTING {
             return;
         }
-        let Ok(bytes) = self.read_document(digest) else { return };
+        let Ok(bytes) = self.read_document_unverified(digest) else { return };
         let Ok(children) = serde_json::from_slice::<Children>(&bytes) else { return };
-        for child in children.config.into_iter().chain(children.layers) {
-            reachable.insert(child.digest);
-        }
-        for child in children.manifests {
-            self.mark(&child.digest, reachable, depth + 1);
+        let blobs = children.config.iter().chain(&children.layers).chain(&children.blobs);
+        reachable.extend(blobs.filter_map(digest_of));
+        for child in children.manifests.iter().filter_map(digest_of) {
+            self.mark(&child, reachable, depth + 1);
         }
     }
 

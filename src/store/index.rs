@@ -40,6 +40,11 @@ impl Store {
         Ok(named_entries(self.read_index()?.manifests()))
     }
 
+    /// Every entry of `index.json` as it is written, names hoist cannot read included.
+    pub fn entries(&self) -> Result<Vec<Descriptor>, StoreError> {
+        Ok(self.read_index()?.manifests().clone())
+    }
+
     pub fn lock_index(&self) -> Result<IndexGuard<'_>, StoreError> {
         let path = self.meta_dir().join("index.lock");
         let lock = open_lock_file(&path)?;
@@ -99,6 +104,12 @@ impl IndexGuard<'_> {
         self.entries.retain(|entry| ref_name(entry).is_some() || entry.digest().as_ref() != digest);
     }
 
+    /// Removes every entry with the digest and the name (or the lack of one) of `entry`,
+    /// whether hoist can read that name or not.
+    pub fn remove_entry(&mut self, entry: &Descriptor) {
+        self.entries.retain(|kept| kept.digest() != entry.digest() || ref_name(kept) != ref_name(entry));
+    }
+
     pub fn descriptors(&self) -> &[Descriptor] {
         &self.entries
     }
@@ -111,7 +122,8 @@ impl IndexGuard<'_> {
     }
 }
 
-fn ref_name(descriptor: &Descriptor) -> Option<&str> {
+/// The name an entry carries (`org.opencontainers.image.ref.name`), as written.
+pub fn ref_name(descriptor: &Descriptor) -> Option<&str> {
     descriptor.annotations().as_ref()?.get(REF_NAME).map(String::as_str)
 }
 

@@ -10,26 +10,35 @@
 //!
 //! Invariants, kept across crashes and concurrent processes:
 //! - a blob appears whole or not at all: it is written to `ingest/`, verified, synced, renamed;
+//!   a verified blob replaces a damaged file of the same name (bit rot, a truncation);
 //! - `index.json` is replaced atomically under `hoist/index.lock`, and names are added only
 //!   after their blobs are in place, so no name points at a missing blob;
 //! - writers hold `hoist/gc.lock` shared while they add blobs; garbage collection holds it
 //!   exclusively, so it never deletes a blob a writer is about to name.
+//!
+//! File modes follow one rule, as skopeo's and containerd's stores do: every file and folder is
+//! created with the process's umask (`0666 & !umask`, `0777 & !umask`); only credentials
+//! (`auth.json`, not part of the store) are private (0600).
 
 mod blobs;
+mod check;
 mod error;
 mod gc;
 mod index;
 mod partial;
 mod sources;
+mod verify;
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use blobs::{BlobWriter, SealedBlob};
-pub use error::StoreError;
-pub use index::{IndexGuard, NameEntry, REF_NAME};
+pub use check::{BlobCheck, Blobs};
+pub use error::{Damage, StoreError};
+pub use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
 pub use partial::{Claim, PartialBlob};
+pub use verify::Presence;
 
 use crate::digest::Digest;
 
@@ -96,8 +105,24 @@ impl Store {
         })
     }
 
-    /// Reads a small blob (manifest, index, config) whole, refusing anything over `MAX_DOCUMENT_SIZE`.
+    /// Reads a small blob (manifest, index, config) whole, refusing anything over
+    /// `MAX_DOCUMENT_SIZE` and anything that does not match its digest: hashing a document is
+    /// cheap, and a damaged one must not be parsed as if it were the real one.
     pub fn read_document(&self, digest: &Digest) -> Result<Vec<u8>, StoreError> {
+        let bytes = self.read_document_unverified(digest)?;
+        let path = self.blob_path(digest);
+        let mut verifier = digest.verifier();
+        verifier.update(&bytes);
+        let actual = verifier.finish();
+        if &actual != digest {
+            return Err(StoreError::DamagedBlob { digest: digest.clone(), path, damage: Damage::Content { actual } });
+        }
+        Ok(bytes)
+    }
+
+    /// A document's bytes as they are on disk, damaged or not: for garbage collection, which
+    /// keeps what even a damaged manifest still names rather than lose intact layers.
+    pub(crate) fn read_document_unverified(&self, digest: &Digest) -> Result<Vec<u8>, StoreError> {
         let size = self.blob_size(digest)?;
         if size > MAX_DOCUMENT_SIZE {
             return Err(StoreError::TooLarge { digest: digest.clone(), limit: MAX_DOCUMENT_SIZE });
@@ -111,8 +136,15 @@ impl Store {
         BlobWriter::new(self)
     }
 
-    /// Stores `bytes` as a blob and returns its digest.
+    /// Stores `bytes` as a blob and returns its digest. A blob already there whole is left as
+    /// it is (nothing is written or synced); a damaged one is replaced.
     pub fn write_blob(&self, bytes: &[u8]) -> Result<Digest, StoreError> {
+        let digest = Digest::sha256_of(bytes);
+        let path = self.blob_path(&digest);
+        let same_size = fs::metadata(&path).is_ok_and(|meta| meta.len() == bytes.len() as u64);
+        if same_size && fs::read(&path).is_ok_and(|stored| stored == bytes) {
+            return Ok(digest);
+        }
         let mut writer = self.blob_writer()?;
         writer.write_all(bytes).map_err(StoreError::io("cannot write", self.ingest_dir()))?;
         Ok(writer.commit(None)?.0)
@@ -143,10 +175,19 @@ fn open_lock_file(path: &Path) -> Result<File, StoreError> {
     File::options().create(true).truncate(false).write(true).open(path).map_err(StoreError::io("cannot open", path))
 }
 
+/// A temporary file in `dir` created `0666 & !umask`, like every file of the store (tempfile's
+/// own default, 0600, would make the store unreadable to the other users the umask allows).
+fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile, StoreError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    tempfile::Builder::new()
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(StoreError::io("cannot create a file in", dir))
+}
+
 /// Writes `bytes` to `target` so that readers see the old file or the new one, never a mix.
 fn write_atomically(temp_dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let mut file =
-        tempfile::NamedTempFile::new_in(temp_dir).map_err(StoreError::io("cannot create a file in", temp_dir))?;
+    let mut file = temp_file_in(temp_dir)?;
     file.write_all(bytes).map_err(StoreError::io("cannot write", file.path().to_path_buf()))?;
     file.as_file().sync_all().map_err(StoreError::io("cannot sync", file.path().to_path_buf()))?;
     file.persist(target).map_err(|err| StoreError::io("cannot replace", target)(err.error))?;

@@ -34,6 +34,17 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Records that `repository` holds every blob in `digests`, under the index lock.
+    pub fn record_sources<'d>(
+        &self,
+        repository: &str,
+        digests: impl IntoIterator<Item = &'d Digest>,
+    ) -> Result<(), StoreError> {
+        self.lock_index()?.add_sources(repository, digests)
+    }
+}
+
 impl IndexGuard<'_> {
     /// Records that `repository` holds every blob in `digests`.
     pub fn add_sources<'d>(

@@ -196,3 +196,104 @@ fn save_refuses_a_layer_that_does_not_match_its_diff_id() {
     );
     context.hoist(&["save", "-o", out.to_str().unwrap(), "victim:1"]).success();
 }
+
+/// A `docker save` archive of one image whose single gzip layer (`zeros` of `size` bytes,
+/// which compresses to almost nothing) is named by `aliases` symlinks, each a layer of the image.
+fn aliased_archive(size: usize, aliases: usize) -> Vec<u8> {
+    let plain = fixtures::rootfs_tar(&[("zeros", &vec![0; size])]);
+    let layer = fixtures::gzip(&plain);
+    let diff_id = fixtures::sha256(&plain);
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": vec![diff_id; aliases]},
+    }))
+    .unwrap();
+    let paths: Vec<String> = (0..aliases).map(|n| format!("alias{n}/layer.tar")).collect();
+    let manifest = serde_json::json!([{"Config": "c.json", "RepoTags": ["aliased:1"], "Layers": paths}]);
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut append = |path: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        builder.append_data(&mut header, path, bytes).unwrap();
+    };
+    append("c.json", &config);
+    append("base/layer.tar", &layer);
+    append("manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    for path in &paths {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        builder.append_link(&mut header, path, "../base/layer.tar").unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// CPU seconds (user + system) that `hoist load -i ARCHIVE` took, from bash's `times`.
+fn load_cpu_seconds(context: &TestContext, archive: &std::path::Path) -> f64 {
+    let hoist = context.command();
+    let mut command = std::process::Command::new("bash");
+    command.env_clear();
+    for (name, value) in hoist.get_envs() {
+        if let Some(value) = value {
+            command.env(name, value);
+        }
+    }
+    let script = "\"$0\" load -i \"$1\" >/dev/null || exit 1; times";
+    let outcome = crate::support::run(command.arg("-c").arg(script).arg(hoist.get_program()).arg(archive)).success();
+    // `times` prints the shell's user and system time, then its children's: `0m1.234s 0m0.056s`.
+    let children = outcome.stdout.lines().nth(1).expect("children's times");
+    children
+        .split_whitespace()
+        .map(|time| {
+            let (minutes, seconds) = time.trim_end_matches('s').split_once('m').unwrap();
+            minutes.parse::<f64>().unwrap() * 60.0 + seconds.parse::<f64>().unwrap()
+        })
+        .sum()
+}
+
+#[test]
+fn a_layer_named_by_many_links_is_decompressed_once() {
+    let size = 32 << 20;
+    let context = TestContext::new();
+    let once = context.write("once.tar", &aliased_archive(size, 1));
+    let single = load_cpu_seconds(&context, &once);
+    let other = TestContext::new();
+    let many = other.write("many.tar", &aliased_archive(size, 80));
+    let aliased = load_cpu_seconds(&other, &many);
+    assert!(
+        aliased < single * 3.0 + 0.5,
+        "80 names of one layer took {aliased:.2} s of CPU, one name {single:.2} s: the layer was decompressed again per name"
+    );
+    let inspected: serde_json::Value =
+        serde_json::from_str(&other.hoist(&["inspect", "aliased:1"]).success().stdout).unwrap();
+    assert_eq!(inspected[0]["RootFS"]["Layers"].as_array().unwrap().len(), 80);
+    assert_eq!(assert_consistent(&other.root()), 1);
+    let blobs = std::fs::read_dir(other.root().join("blobs/sha256")).unwrap().count();
+    assert_eq!(blobs, 3, "one layer, the config and the manifest");
+}
+
+#[test]
+fn one_path_with_two_diff_ids_is_refused() {
+    // Two images of one archive name the same layer file, each with another diff_id: one of
+    // them cannot be right, and neither image may get a layer its config does not describe.
+    let context = TestContext::new();
+    let layer = fixtures::rootfs_tar(&[("a", b"a")]);
+    let other = fixtures::rootfs_tar(&[("b", b"b")]);
+    let first = fixtures::config(std::slice::from_ref(&layer), "2024-01-01T00:00:00Z");
+    let second = fixtures::config(std::slice::from_ref(&other), "2024-01-01T00:00:00Z");
+    let manifest = serde_json::json!([
+        {"Config": "1.json", "RepoTags": ["first:1"], "Layers": ["shared/layer.tar"]},
+        {"Config": "2.json", "RepoTags": ["second:1"], "Layers": ["shared/layer.tar"]},
+    ]);
+    let archive = fixtures::rootfs_tar(&[
+        ("1.json", &first),
+        ("2.json", &second),
+        ("shared/layer.tar", &layer),
+        ("manifest.json", &serde_json::to_vec(&manifest).unwrap()),
+    ]);
+    let path = context.write("two.tar", &archive);
+    let refused = context.hoist(&["load", "-i", path.to_str().unwrap()]).failure(1);
+    assert!(refused.stderr.contains("layer shared/layer.tar does not match its diff_id"), "{}", refused.stderr);
+    assert_eq!(context.hoist(&["images", "-q"]).success().stdout, "");
+}

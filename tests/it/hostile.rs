@@ -141,3 +141,62 @@ fn an_archive_that_claims_more_than_it_holds_is_refused() {
     assert!(outcome.stderr.contains("truncated") || outcome.stderr.contains("not a valid tar"), "{}", outcome.stderr);
     assert_eq!(context.store_snapshot(), before);
 }
+
+/// What a terminal would obey in `text`: any control character but the line ends hoist
+/// writes itself, and C1 controls such as U+009B (CSI).
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars().filter(|c| c.is_control() && *c != '\n').collect()
+}
+
+#[test]
+fn control_characters_from_a_registry_never_reach_the_terminal() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    let title = "\u{1b}]0;pwned\u{7}";
+    let clear = "\u{1b}[2J";
+    let tags = serde_json::json!({"name": "evil/app", "tags": ["1.0", title, format!("{clear}2.0"), "forged\nLogin Succeeded"]});
+    registry.answer("/v2/evil/app/tags/list", Answer::body("application/json", &serde_json::to_vec(&tags).unwrap()));
+    let catalog = serde_json::json!({"repositories": [format!("evil/{clear}app"), "c1/\u{9b}2Japp"]});
+    registry.answer("/v2/_catalog", Answer::body("application/json", &serde_json::to_vec(&catalog).unwrap()));
+    let error = serde_json::json!({"errors": [{"code": "MANIFEST_UNKNOWN", "message": format!("{title}{clear}gone")}]});
+    let mut missing = Answer::body("application/json", &serde_json::to_vec(&error).unwrap());
+    missing.status = 404;
+    registry.answer("/v2/evil/app/manifests/1", missing);
+
+    let listed = context.hoist(&["tags", &format!("{}/evil/app", registry.addr())]).success();
+    assert_eq!(raw_controls(&listed.stdout), Vec::<char>::new(), "{:?}", listed.stdout);
+    // What is not a tag by docker's grammar (control characters included) is not listed at all.
+    assert_eq!(listed.stdout, "1.0\n");
+
+    let repositories = context.hoist(&["catalog", registry.addr()]).success();
+    assert_eq!(repositories.stdout, "evil/\\x1b[2Japp\nc1/\\u{9b}2Japp\n");
+
+    let failed = context.hoist(&["pull", &format!("{}/evil/app:1", registry.addr())]).failure(1);
+    assert_eq!(raw_controls(&failed.stderr), Vec::<char>::new(), "{:?}", failed.stderr);
+    assert!(failed.stderr.contains("manifest_unknown: \\x1b]0;pwned\\x07\\x1b[2Jgone"), "{}", failed.stderr);
+}
+
+#[test]
+fn control_characters_from_an_archive_never_reach_the_terminal() {
+    let context = TestContext::new();
+    // Upper case: the reference error quotes the name as it is.
+    let mut image = fixtures::ArchiveImage::new(&["Evil\u{1b}]0;pwned\u{7}:1"], &[&[("a", b"a")]]);
+    let named = context.write("named.tar", &fixtures::docker_archive(std::slice::from_ref(&image)));
+    let refused = context.hoist(&["load", "-i", named.to_str().unwrap()]).failure(1);
+    assert_eq!(raw_controls(&refused.stderr), Vec::<char>::new(), "{:?}", refused.stderr);
+    assert!(refused.stderr.contains("\\x1b]0;pwned\\x07"), "{}", refused.stderr);
+
+    // A config full of terminal commands: inspect prints it as JSON that is still the config.
+    let mut config: serde_json::Value = serde_json::from_slice(&image.config).unwrap();
+    let commands = ["\u{1b}[2J", "\u{9b}2J", "\u{202e}txt.exe", "\u{7f}"];
+    config["config"]["Cmd"] = serde_json::json!(commands);
+    image.config = serde_json::to_vec(&config).unwrap();
+    image.repo_tags = vec!["quiet/app:1".into()];
+    let archive = context.write("config.tar", &fixtures::docker_archive(&[image]));
+    let loaded = context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+    assert_eq!(loaded.stdout, "Loaded image: quiet/app:1\n");
+    let inspected = context.hoist(&["inspect", "quiet/app:1"]).success().stdout;
+    assert_eq!(raw_controls(&inspected), Vec::<char>::new(), "{inspected:?}");
+    let value: serde_json::Value = serde_json::from_str(&inspected).unwrap();
+    assert_eq!(value[0]["Config"]["Cmd"], serde_json::json!(commands), "the same JSON value");
+}

@@ -256,3 +256,129 @@ fn docker_and_podman_credentials_are_honoured() {
         warned.stderr
     );
 }
+
+#[test]
+fn concurrent_logins_without_a_keyring_keep_every_credential() {
+    let registries: Vec<Registry> = (0..8).map(|_| Registry::start(Setup::Token)).collect();
+    let context = TestContext::new();
+    let auth = context.path("config/auth.json");
+    let stored = || -> Vec<String> {
+        let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&auth).unwrap()).unwrap();
+        let mut keys: Vec<String> = file["auths"].as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let mut servers: Vec<String> = registries.iter().map(Registry::addr).collect();
+    servers.sort();
+    let all_at_once = |args: &dyn Fn(&Registry) -> Vec<String>, stdin: &dyn Fn(&Registry) -> Vec<u8>| {
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = registries
+                .iter()
+                .map(|registry| {
+                    let (args, input) = (args(registry), stdin(registry));
+                    let context = &context;
+                    scope.spawn(move || {
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        context.hoist_with_stdin(&args, &input)
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|run| run.join().unwrap().success()).collect::<Vec<_>>()
+        })
+    };
+    // Three rounds: logins all at once, then logouts all at once.
+    for _ in 0..3 {
+        let logins = all_at_once(
+            &|registry| {
+                ["login", "-u", registry.username(), "--password-stdin", &registry.addr()].map(String::from).to_vec()
+            },
+            &|registry| format!("{}\n", registry.password()).into_bytes(),
+        );
+        assert!(logins.iter().all(|login| login.stdout == "Login Succeeded\n"), "{logins:?}");
+        assert_eq!(stored(), servers, "every login kept its credentials");
+        let logouts = all_at_once(&|registry| vec!["logout".into(), registry.addr()], &|_| Vec::new());
+        assert!(logouts.iter().all(|logout| logout.stdout.starts_with("Removing login credentials")), "{logouts:?}");
+        assert_eq!(stored(), Vec::<String>::new(), "every logout removed its credentials");
+    }
+    // What is stored is used: a push to a private repository of each registry.
+    all_at_once(
+        &|registry| {
+            ["login", "-u", registry.username(), "--password-stdin", &registry.addr()].map(String::from).to_vec()
+        },
+        &|registry| format!("{}\n", registry.password()).into_bytes(),
+    );
+    for registry in &registries {
+        let reference = format!("{}/private/app:1", registry.addr());
+        context.import(&reference, &[("a", registry.addr().as_bytes())]);
+        context.hoist(&["push", &reference]).success();
+    }
+}
+
+/// Writes `docker-credential-NAME` with `script` as its body into the context's `bin/`; returns
+/// the PATH that finds it.
+fn helper_on_path(context: &TestContext, name: &str, script: &str) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = context.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join(format!("docker-credential-{name}"));
+    std::fs::write(&helper, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+}
+
+#[test]
+fn a_helper_that_hangs_or_never_stops_talking_is_cut_off() {
+    let registry = Registry::start(Setup::Token);
+    let context = TestContext::new();
+    let server = registry.addr();
+    let public = format!("{server}/public/app:1");
+    context.import(&public, &[("p", b"public")]);
+    docker_login(&context, &server, registry.username(), registry.password());
+    context.hoist(&["push", &public]).success();
+    let pull = |helper: &str, script: &str, timeout_ms: Option<&str>| {
+        let path = helper_on_path(&context, helper, script);
+        let config = serde_json::json!({"credHelpers": {&server: helper}});
+        std::fs::write(context.path("home/.docker/config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+        context.hoist(&["rm", &public]).success();
+        let mut command = context.command();
+        command.env("PATH", path).args(["pull", &public]);
+        if let Some(timeout_ms) = timeout_ms {
+            command.env("HOIST_TEST_HELPER_TIMEOUT_MS", timeout_ms);
+        }
+        let started = std::time::Instant::now();
+        let outcome = run(&mut command);
+        (outcome.success(), started.elapsed())
+    };
+
+    let (outcome, took) = pull("hangs", "exec sleep 600", Some("500"));
+    assert!(
+        outcome.stderr.contains(
+            "WARNING: the credential helper docker-credential-hangs did not answer within 0.5 s; \
+             going on without its credentials"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stdout.contains("Status: Downloaded newer image"), "anonymously: {}", outcome.stdout);
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+
+    // A helper whose own child keeps its output open after it is stopped.
+    let (outcome, took) = pull("forks", "sleep 5; echo late", Some("300"));
+    assert!(outcome.stderr.contains("docker-credential-forks did not answer within 0.3 s"), "{}", outcome.stderr);
+    assert!(took < std::time::Duration::from_secs(4), "hoist waited for the helper's child: {took:?}");
+
+    let (outcome, _) = pull("chatty", r#"exec yes '{"Username":"a","Secret":"b"}'"#, None);
+    assert!(
+        outcome.stderr.contains(
+            "WARNING: the credential helper docker-credential-chatty answered more than 64 KiB (a credential is \
+             small); going on without its credentials"
+        ),
+        "{}",
+        outcome.stderr
+    );
+
+    // Without a terminal (as here) and without the test's knob: 10 s.
+    let (outcome, took) = pull("hangs", "exec sleep 600", None);
+    assert!(outcome.stderr.contains("docker-credential-hangs did not answer within 10 s"), "{}", outcome.stderr);
+    assert!((10..25).contains(&took.as_secs()), "{took:?}");
+}

@@ -5,8 +5,11 @@
 
 mod archives;
 mod auth;
+mod damage;
 mod docs;
 mod faults;
+mod foreign;
+mod full_disk;
 mod harness;
 mod hostile;
 mod hosts;

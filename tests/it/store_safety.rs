@@ -1,10 +1,12 @@
-//! The store stays consistent when processes share it and when they are killed mid-way.
+//! The store stays consistent when processes share it and when they are killed mid-way, and
+//! its files follow the umask.
 
 use std::process::Stdio;
 use std::thread;
 use std::time::Duration;
 
-use crate::support::fixtures::{ArchiveImage, docker_archive, noise};
+use crate::support::fixtures::{self, ArchiveImage, docker_archive, noise};
+use crate::support::registry::{Registry, Setup};
 use crate::support::{TestContext, assert_consistent};
 
 /// An archive big enough that loading it takes a noticeable time.
@@ -79,4 +81,57 @@ fn four_processes_share_one_store() {
     let listed = context.hoist(&["images", "first"]).success().stdout;
     assert!(listed.contains("first "), "{listed}");
     assert_consistent(&context.root());
+}
+
+/// Every file and folder under `root` (locks and all) with its permission bits.
+fn modes(root: &std::path::Path) -> Vec<(String, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            if path.is_dir() {
+                folders.push(path.clone());
+            }
+            found.push((path.strip_prefix(root).unwrap().display().to_string(), mode));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn store_files_follow_the_umask_and_credentials_are_private() {
+    let registry = Registry::start(Setup::Token);
+    for (umask, file, folder) in [("022", 0o644, 0o755), ("027", 0o640, 0o750)] {
+        let context = TestContext::new();
+        let root = context.path(&format!("store-{umask}"));
+        let config = context.path(&format!("config-{umask}"));
+        let hoist = |args: &[&str]| {
+            let globals = ["--root", root.to_str().unwrap(), "--config", config.to_str().unwrap()];
+            context.hoist_with_umask(umask, &[&globals[..], args].concat())
+        };
+        let server = registry.addr();
+        hoist(&["login", "-u", registry.username(), "-p", registry.password(), &server]).success();
+        let tar = context.write("rootfs.tar", &fixtures::rootfs_tar(&[("etc/motd", b"modes\n")]));
+        let reference = format!("{}/private/modes:1", registry.addr());
+        hoist(&["import", tar.to_str().unwrap(), &reference]).success();
+        hoist(&["push", &reference]).success(); // writes hoist/sources.json
+        hoist(&["rm", &reference]).success();
+        hoist(&["pull", &reference]).success(); // downloads through ingest/ partial files
+        let archive = context.write("in.tar", &docker_archive(&[ArchiveImage::new(&["loaded:1"], &[&[("a", b"a")]])]));
+        hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+
+        let store = modes(&root);
+        assert!(store.iter().any(|(path, _)| path == "hoist/sources.json"), "{store:?}");
+        assert!(store.iter().filter(|(path, _)| path.starts_with("blobs/sha256/")).count() >= 6, "{store:?}");
+        for (path, mode) in &store {
+            let expected = if root.join(path).is_dir() { folder } else { file };
+            assert_eq!(*mode, expected, "{path} under umask {umask}: {mode:o}");
+        }
+        let auth = modes(&config).into_iter().find(|(path, _)| path == "auth.json").expect("auth.json");
+        assert_eq!(auth.1, 0o600, "credentials are private whatever the umask");
+    }
 }

@@ -2,13 +2,17 @@
 //! layer tars. Layers arrive as plain tars (or gzip) and are stored gzip-compressed, under an
 //! OCI manifest made here (OCI, so that every OCI tool reads the store); the config is kept
 //! byte for byte, so the image ID stays.
+//!
+//! A layer is stored once per distinct diff_id, however many paths name it: old `docker save`
+//! links a repeated layer to its first copy, and a hostile archive can name one small gzip
+//! bomb through any number of symlinks. Each distinct layer is decompressed and checked once.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
 use super::ArchiveError;
-use super::entries::Entries;
+use super::entries::{Entries, EntryReader, Located};
 use super::load::Found;
 use crate::digest::Digest;
 use crate::image::layer::{Plain, PreparedLayer, prepare_layer};
@@ -29,25 +33,63 @@ struct ManifestEntry {
 struct Planned {
     names: Vec<Reference>,
     config_bytes: Vec<u8>,
-    layers: Vec<String>,
+    /// The diff_id of each layer, in order.
+    layers: Vec<Digest>,
+}
+
+/// A layer to store: one per distinct diff_id, read from the first path that names it.
+#[derive(Clone, Debug)]
+pub struct DistinctLayer {
+    pub diff_id: Digest,
+    pub path: String,
+    /// Where the path leads (after links): the layer's bytes in the archive.
+    pub located: Located,
+    /// How many of the images' layer paths name this diff_id (aliases and repeats included).
+    pub names: usize,
 }
 
 pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, ArchiveError> {
-    let bytes = entries.read_document("manifest.json", MAX_DOCUMENT_SIZE)?;
-    let images: Vec<ManifestEntry> = serde_json::from_slice(&bytes)
-        .map_err(|err| ArchiveError::BadDocument { path: "manifest.json".into(), reason: err.to_string() })?;
-    let mut expected: BTreeMap<String, Digest> = BTreeMap::new();
-    let mut planned = Vec::new();
-    for image in images {
-        let (plan, diff_ids) = plan(entries, image)?;
-        expected.extend(plan.layers.iter().cloned().zip(diff_ids));
-        planned.push(plan);
-    }
-    let stored = store_layers(store, entries, expected)?;
+    let (planned, layers) = plan_all(entries)?;
+    let stored = store_layers(store, entries, layers)?;
     planned.into_iter().map(|plan| write_image(store, plan, &stored)).collect()
 }
 
-fn plan(entries: &Entries, image: ManifestEntry) -> Result<(Planned, Vec<Digest>), ArchiveError> {
+/// Reads `manifest.json` and the configs it names: the images to write, and the distinct
+/// layers to store for them, largest first.
+fn plan_all(entries: &Entries) -> Result<(Vec<Planned>, Vec<DistinctLayer>), ArchiveError> {
+    let bytes = entries.read_document("manifest.json", MAX_DOCUMENT_SIZE)?;
+    let images: Vec<ManifestEntry> = serde_json::from_slice(&bytes)
+        .map_err(|err| ArchiveError::BadDocument { path: "manifest.json".into(), reason: err.to_string() })?;
+    let mut layers: BTreeMap<Digest, DistinctLayer> = BTreeMap::new();
+    let mut planned = Vec::new();
+    for image in images {
+        let (plan, paths) = plan(entries, image)?;
+        for (path, diff_id) in paths.into_iter().zip(&plan.layers) {
+            match layers.get_mut(diff_id) {
+                Some(layer) => layer.names += 1,
+                None => {
+                    let located = entries.locate(&path)?;
+                    layers.insert(diff_id.clone(), DistinctLayer { diff_id: diff_id.clone(), path, located, names: 1 });
+                }
+            }
+        }
+        planned.push(plan);
+    }
+    let mut layers: Vec<DistinctLayer> = layers.into_values().collect();
+    layers.sort_by_key(|layer| std::cmp::Reverse(layer.located.size));
+    Ok((planned, layers))
+}
+
+/// The distinct layers of the `docker save` archive in `file`, as `load` would store them
+/// (for fuzzing the resolution of paths and links): every path of every image's `Layers`
+/// leads to one of them, each diff_id once.
+pub fn distinct_layers(file: std::fs::File) -> Result<Vec<DistinctLayer>, ArchiveError> {
+    let entries = Entries::scan(file)?;
+    Ok(plan_all(&entries)?.1)
+}
+
+/// The image's plan and the archive path of each of its layers.
+fn plan(entries: &Entries, image: ManifestEntry) -> Result<(Planned, Vec<String>), ArchiveError> {
     let config_bytes = entries.read_document(&image.config, MAX_DOCUMENT_SIZE)?;
     let config_digest = Digest::sha256_of(&config_bytes);
     let config = parse_config(&config_bytes, &config_digest)?;
@@ -74,28 +116,24 @@ fn plan(entries: &Entries, image: ManifestEntry) -> Result<(Planned, Vec<Digest>
                 .map_err(|err| ArchiveError::BadDocument { path: "manifest.json".into(), reason: err.to_string() })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((Planned { names, config_bytes, layers: image.layers }, diff_ids))
+    Ok((Planned { names, config_bytes, layers: diff_ids }, image.layers))
 }
 
-/// Compresses and hashes every layer on every core, largest first; commits them only when
-/// all of them matched their diff_ids.
+/// Compresses and hashes every distinct layer on every core, largest first; commits them only
+/// when all of them matched their diff_ids. Returns each diff_id's stored blob.
 fn store_layers(
     store: &Store,
     entries: &Entries,
-    expected: BTreeMap<String, Digest>,
-) -> Result<BTreeMap<String, (Digest, u64)>, ArchiveError> {
-    let mut jobs = expected
-        .into_iter()
-        .map(|(path, diff_id)| Ok((entries.locate(&path)?.size, path, diff_id)))
-        .collect::<Result<Vec<_>, ArchiveError>>()?;
-    jobs.sort_by_key(|job| std::cmp::Reverse(job.0));
-    let prepared = parallel::map(jobs, parallel::cores(), |(_, path, diff_id)| -> Result<_, ArchiveError> {
-        let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Compress)?;
-        check_diff_id(&path, &layer, &diff_id)?;
-        Ok((path, layer.seal(None)?))
+    layers: Vec<DistinctLayer>,
+) -> Result<BTreeMap<Digest, (Digest, u64)>, ArchiveError> {
+    let prepared = parallel::map(layers, parallel::cores(), |layer| -> Result<_, ArchiveError> {
+        let reader = EntryReader::new(entries.file(), layer.located);
+        let prepared = prepare_layer(store, reader, &layer.path, Plain::Compress)?;
+        check_diff_id(&layer.path, &prepared, &layer.diff_id)?;
+        Ok((layer.diff_id, prepared.seal(None)?))
     });
     let sealed = prepared.into_iter().collect::<Result<Vec<_>, _>>()?;
-    sealed.into_iter().map(|(path, blob)| Ok((path, blob.publish()?))).collect()
+    sealed.into_iter().map(|(diff_id, blob)| Ok((diff_id, blob.publish()?))).collect()
 }
 
 pub(super) fn check_diff_id(path: &str, layer: &PreparedLayer, expected: &Digest) -> Result<(), ArchiveError> {
@@ -109,13 +147,14 @@ pub(super) fn check_diff_id(path: &str, layer: &PreparedLayer, expected: &Digest
     }
 }
 
-fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<String, (Digest, u64)>) -> Result<Found, ArchiveError> {
+fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, (Digest, u64)>) -> Result<Found, ArchiveError> {
     let config_digest = store.write_blob(&plan.config_bytes)?;
     let layers = plan
         .layers
         .iter()
-        .map(|path| {
-            let (digest, size) = stored.get(path).ok_or_else(|| ArchiveError::Missing { path: path.clone() })?;
+        .map(|diff_id| {
+            let (digest, size) =
+                stored.get(diff_id).ok_or_else(|| ArchiveError::Missing { path: format!("layer {diff_id}") })?;
             Ok(descriptor(media::OCI_LAYER_GZIP, digest, *size))
         })
         .collect::<Result<Vec<_>, ArchiveError>>()?;

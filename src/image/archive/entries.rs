@@ -83,6 +83,11 @@ impl Entries {
         Err(ArchiveError::Escapes { path: path.to_string() })
     }
 
+    /// The archive itself, for [`EntryReader`]s of entries already located.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
     /// A reader of the file at `path`; several may read at once from different threads.
     pub fn reader(&self, path: &str) -> Result<EntryReader<'_>, ArchiveError> {
         Ok(EntryReader::new(&self.file, self.locate(path)?))

@@ -8,6 +8,8 @@ mod load;
 mod oci;
 mod save;
 
+pub use docker::{DistinctLayer, distinct_layers};
+pub use entries::Located;
 pub use load::{LoadedImage, load};
 pub use save::save;
 
@@ -45,4 +47,15 @@ pub enum ArchiveError {
     Image(#[from] ImageError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ArchiveError {
+    /// What to tell the person who met this error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ArchiveError::Image(inner) => inner.hint(),
+            ArchiveError::Store(inner) => inner.hint(),
+            _ => None,
+        }
+    }
 }

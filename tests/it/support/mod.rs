@@ -8,6 +8,7 @@ pub mod hostile;
 pub mod keyring;
 pub mod peers;
 pub mod registry;
+pub mod tmpfs;
 pub mod token;
 
 use std::collections::HashSet;
@@ -83,6 +84,20 @@ impl TestContext {
         run(self.command().args(args))
     }
 
+    /// Runs hoist under `umask` (octal text, e.g. "027"), through `sh -c 'umask …; exec …'`.
+    pub fn hoist_with_umask(&self, umask: &str, args: &[&str]) -> Outcome {
+        let hoist = self.command();
+        let mut command = Command::new("sh");
+        command.env_clear().stdin(Stdio::null());
+        for (name, value) in hoist.get_envs() {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        command.arg("-c").arg("umask \"$0\" && exec \"$@\"").arg(umask).arg(hoist.get_program()).args(args);
+        run(&mut command)
+    }
+
     /// Runs hoist with `input` on standard input.
     pub fn hoist_with_stdin(&self, args: &[&str], input: &[u8]) -> Outcome {
         run_with_stdin(self.command().args(args), input)
@@ -128,24 +143,23 @@ impl TestContext {
     }
 }
 
-pub fn run(command: &mut Command) -> Outcome {
-    outcome(command.output().expect("run command"))
-}
-
 /// Runs `command` with `input` on its standard input.
 pub fn run_with_stdin(command: &mut Command, input: &[u8]) -> Outcome {
     use std::io::Write;
-    let mut child =
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn command");
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_vec();
-    // A writer of its own, so that a command that answers before reading everything cannot block.
+    // From a thread: a command that stops reading early must not block the test.
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
     });
-    let output = child.wait_with_output().expect("wait for command");
+    let output = child.wait_with_output().expect("wait");
     writer.join().expect("stdin writer");
     outcome(output)
+}
+
+pub fn run(command: &mut Command) -> Outcome {
+    outcome(command.output().expect("run command"))
 }
 
 fn outcome(output: std::process::Output) -> Outcome {
@@ -192,7 +206,8 @@ fn check_reachable(blobs: &Path, present: &HashSet<String>, descriptor: &serde_j
         }
         return;
     }
-    let layers = document["layers"].as_array().expect("a manifest has layers");
+    // An image's layers, or the blobs of an artifact manifest of the OCI 1.1 drafts.
+    let layers = document["layers"].as_array().or(document["blobs"].as_array()).expect("a manifest has layers");
     for blob in layers.iter().chain(std::iter::once(&document["config"])) {
         let digest = blob["digest"].as_str().expect("digest");
         assert!(present.contains(digest.trim_start_matches("sha256:")), "{digest} is referenced but missing");
