@@ -1,5 +1,9 @@
 //! Content digests (`sha256:<hex>`, `sha512:<hex>`): the one validated way from a digest
-//! string to anything else, including a path under `blobs/`.
+//! string to anything else, including a path under `blobs/`; and the one way content is
+//! hashed and checked against a digest ([`Verifier`], [`VerifyingReader`]), which every place
+//! that reads or writes a blob uses: store ingest, downloads, copies, archives, registries.
+//! Content is hashed with the algorithm of the digest it must match, so sha512 works wherever
+//! sha256 does.
 //!
 //! Invariant: a `Digest` always holds a known algorithm and exactly the right number of
 //! lowercase hex characters, so `algorithm()` and `hex()` are safe to join into a filesystem
@@ -86,19 +90,14 @@ impl Digest {
         Ok(Digest { text: text.to_string(), algorithm })
     }
 
-    /// The sha256 digest of `bytes`, for content already in memory.
+    /// The sha256 digest of `bytes`: how hoist names content it makes (configs, manifests).
     pub fn sha256_of(bytes: &[u8]) -> Digest {
-        Digest::from_sha256(Sha256::digest(bytes))
+        Digest::from_output(Algorithm::Sha256, &Sha256::digest(bytes))
     }
 
-    /// A digest from a finished sha256 output: a `[u8; 32]` or what `Sha256::finalize` returns.
-    pub fn from_sha256(output: impl Into<[u8; 32]>) -> Digest {
-        Digest::from_output(Algorithm::Sha256, &output.into())
-    }
-
-    /// Finalizes a hasher that was fed the content while it streamed past.
-    pub fn from_sha256_hasher(hasher: Sha256) -> Digest {
-        Digest::from_sha256(hasher.finalize())
+    /// Whether `bytes` hash, with this digest's algorithm, to this digest.
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        &self.verifier().digest_of(bytes) == self
     }
 
     /// Built from hasher output, which is valid by construction, so no parse is needed.
@@ -138,14 +137,9 @@ impl Digest {
         &self.text
     }
 
-    /// A hasher for this digest's algorithm, to check content while it streams; compare
-    /// `finish()` with `self`.
+    /// A verifier with this digest's algorithm, to check content while it streams.
     pub fn verifier(&self) -> Verifier {
-        let hasher = match self.algorithm {
-            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
-            Algorithm::Sha512 => Hasher::Sha512(Sha512::new()),
-        };
-        Verifier { hasher }
+        Verifier::new(self.algorithm)
     }
 }
 
@@ -183,44 +177,107 @@ impl<'de> Deserialize<'de> for Digest {
     }
 }
 
-/// Hashes content incrementally with the algorithm of the digest it came from.
+/// Hashes content as it streams past and counts it: the digest of what went through, or the
+/// check of it against what it had to be ([`Verifier::check`]). It sits at the end of a
+/// `Write` pipe (decompression, `io::copy`) or inside a [`VerifyingReader`].
+#[derive(Clone)]
 pub struct Verifier {
     hasher: Hasher,
+    length: u64,
 }
 
+#[derive(Clone)]
 enum Hasher {
     Sha256(Sha256),
-    Sha512(Sha512),
+    /// Boxed: its state is twice sha256's, and sha256 is what nearly every blob uses.
+    Sha512(Box<Sha512>),
+}
+
+/// Content that is not what its digest and size say.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("content is {actual_size} bytes with digest {actual}, not {expected_size} bytes with digest {expected}")]
+pub struct Mismatch {
+    pub expected: Digest,
+    pub expected_size: u64,
+    pub actual: Digest,
+    pub actual_size: u64,
 }
 
 impl Verifier {
+    fn new(algorithm: Algorithm) -> Verifier {
+        let hasher = match algorithm {
+            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
+            Algorithm::Sha512 => Hasher::Sha512(Box::new(Sha512::new())),
+        };
+        Verifier { hasher, length: 0 }
+    }
+
+    /// For content whose digest hoist computes itself (new blobs, diff_ids): sha256.
+    pub fn sha256() -> Verifier {
+        Verifier::new(Algorithm::Sha256)
+    }
+
     pub fn update(&mut self, bytes: &[u8]) {
         match &mut self.hasher {
             Hasher::Sha256(hasher) => hasher.update(bytes),
             Hasher::Sha512(hasher) => hasher.update(bytes),
         }
+        self.length += bytes.len() as u64;
     }
 
-    /// The digest of everything passed to `update`.
+    /// The digest of `bytes`, content held whole in memory.
+    pub fn digest_of(mut self, bytes: &[u8]) -> Digest {
+        self.update(bytes);
+        self.finish()
+    }
+
+    /// How many bytes went through.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// The digest of everything that went through.
     pub fn finish(self) -> Digest {
         match self.hasher {
             Hasher::Sha256(hasher) => Digest::from_output(Algorithm::Sha256, &hasher.finalize()),
             Hasher::Sha512(hasher) => Digest::from_output(Algorithm::Sha512, &hasher.finalize()),
         }
     }
+
+    /// The digest and length of what went through, when they are `expected` and `size`.
+    pub fn check(self, expected: &Digest, size: u64) -> Result<Digest, Mismatch> {
+        let actual_size = self.length;
+        let actual = self.finish();
+        if &actual == expected && actual_size == size {
+            return Ok(actual);
+        }
+        Err(Mismatch { expected: expected.clone(), expected_size: size, actual, actual_size })
+    }
+
+    /// A fresh verifier of the same algorithm: the content starts again.
+    pub fn restarted(&self) -> Verifier {
+        Verifier::new(self.algorithm())
+    }
+
+    fn algorithm(&self) -> Algorithm {
+        match self.hasher {
+            Hasher::Sha256(_) => Algorithm::Sha256,
+            Hasher::Sha512(_) => Algorithm::Sha512,
+        }
+    }
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let algorithm = match self.hasher {
-            Hasher::Sha256(_) => Algorithm::Sha256,
-            Hasher::Sha512(_) => Algorithm::Sha512,
-        };
-        formatter.debug_struct("Verifier").field("algorithm", &algorithm.name()).finish_non_exhaustive()
+        formatter
+            .debug_struct("Verifier")
+            .field("algorithm", &self.algorithm().name())
+            .field("length", &self.length)
+            .finish_non_exhaustive()
     }
 }
 
-/// Lets a verifier sit at the end of `io::copy` or inside a tee.
+/// Lets a verifier sit at the end of `io::copy` or a decompressor.
 impl io::Write for Verifier {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.update(bytes);
@@ -229,6 +286,31 @@ impl io::Write for Verifier {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// A reader that hashes everything read through it.
+pub struct VerifyingReader<R> {
+    inner: R,
+    verifier: Verifier,
+}
+
+impl<R: io::Read> VerifyingReader<R> {
+    pub fn new(inner: R, verifier: Verifier) -> Self {
+        VerifyingReader { inner, verifier }
+    }
+
+    /// The verifier, holding everything read so far.
+    pub fn into_verifier(self) -> Verifier {
+        self.verifier
+    }
+}
+
+impl<R: io::Read> io::Read for VerifyingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        self.verifier.update(&buffer[..count]);
+        Ok(count)
     }
 }
 
@@ -300,9 +382,9 @@ mod tests {
     fn computed_digests_match_known_values() {
         let cases = [
             (Digest::sha256_of(b""), EMPTY_SHA256),
-            (Digest::from_sha256_hasher(Sha256::new()), EMPTY_SHA256),
-            (Digest::from_sha256(<[u8; 32]>::from(Sha256::digest(b""))), EMPTY_SHA256),
-            (Digest::from_sha256(Sha256::new().finalize()), EMPTY_SHA256),
+            (Verifier::sha256().finish(), EMPTY_SHA256),
+            (Verifier::sha256().digest_of(b""), EMPTY_SHA256),
+            (Digest::parse(EMPTY_SHA512).unwrap().verifier().digest_of(b""), EMPTY_SHA512),
             (Digest::sha256_of(b"abc"), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         ];
         for (digest, expected) in cases {
@@ -328,6 +410,21 @@ mod tests {
                 assert_eq!(actual, expected);
             }
         }
+    }
+
+    #[test]
+    fn checks_say_what_the_content_is() {
+        let expected = Digest::sha256_of(b"abc");
+        let mut verifier = expected.verifier();
+        verifier.update(b"abc");
+        assert_eq!(verifier.clone().check(&expected, 3), Ok(expected.clone()));
+        let mismatch = verifier.check(&expected, 4).unwrap_err();
+        assert_eq!((mismatch.actual_size, mismatch.expected_size), (3, 4));
+        let mut reader = VerifyingReader::new(&b"abd"[..], expected.verifier());
+        io::copy(&mut reader, &mut io::sink()).unwrap();
+        let mismatch = reader.into_verifier().check(&expected, 3).unwrap_err();
+        assert_eq!(mismatch.actual, Digest::sha256_of(b"abd"));
+        assert!(expected.matches(b"abc") && !expected.matches(b"abd"));
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn import(store: &Store, mut file: File, source: &str, reference: &Reference
     check_tarball(&file)?;
     file.rewind().map_err(|err| read_error(source, err))?;
     let _writer = store.writer_lock()?;
-    let layer = prepare_layer(store, &file, source, Plain::Compress)?;
+    let layer = prepare_layer(store, &file, source, Plain::Compress, None)?;
     let diff_id = layer.diff_id.clone().ok_or_else(|| ImageError::CorruptLayer {
         what: source.to_string(),
         reason: "zstd tarballs are not supported".into(),
@@ -64,13 +64,13 @@ pub fn import(store: &Store, mut file: File, source: &str, reference: &Reference
     };
     let config_bytes =
         serde_json::to_vec(&config).map_err(|err| ImageError::Write { source: io::Error::other(err) })?;
-    let config_digest = store.write_blob(&config_bytes)?;
+    let config_digest = store.write_blob(&config_bytes, None)?;
     let manifest = manifest_bytes(
         media::OCI_MANIFEST,
         descriptor(media::OCI_CONFIG, &config_digest, config_bytes.len() as u64),
         vec![descriptor(media::OCI_LAYER_GZIP, &layer_digest, layer_size)],
     )?;
-    let manifest_digest = store.write_blob(&manifest)?;
+    let manifest_digest = store.write_blob(&manifest, None)?;
     let entry = entry_descriptor(store, descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64))?;
     let mut index = store.lock_index()?;
     index.set(reference, entry);

@@ -3,13 +3,11 @@
 
 use std::io::{self, Read, Write};
 
+use super::{ImageError, media};
+use crate::digest::{Digest, Verifier};
+use crate::store::{BlobWriter, SealedBlob, Store, StoreError};
 use flate2::Compression;
 use flate2::write::{GzEncoder, MultiGzDecoder};
-use sha2::{Digest as _, Sha256};
-
-use super::{ImageError, media};
-use crate::digest::Digest;
-use crate::store::{BlobWriter, SealedBlob, Store, StoreError};
 
 /// Large reads keep syscalls and hasher calls off the profile.
 const CHUNK: usize = 1024 * 1024;
@@ -42,23 +40,25 @@ pub enum Plain {
 
 /// Writes a layer into `ingest/`, computing its diff_id in the same single pass. A gzip or
 /// zstd layer is kept byte for byte; a plain tar is compressed or kept, as `plain` says.
-/// `what` names the layer in errors.
+/// `what` names the layer in errors; `expected`, when known, is the digest it must have (its
+/// algorithm is the one the blob is hashed with).
 pub fn prepare_layer<'s>(
     store: &'s Store,
     mut input: impl Read,
     what: &str,
     plain: Plain,
+    expected: Option<&Digest>,
 ) -> Result<PreparedLayer<'s>, ImageError> {
     let read_error = |source| ImageError::Read { what: what.to_string(), source };
     let corrupt = |err: io::Error| ImageError::CorruptLayer { what: what.to_string(), reason: err.to_string() };
     let mut buffer = vec![0; CHUNK];
     let first = read_full(&mut input, &mut buffer[..4]).map_err(read_error)?;
     let magic = buffer[..first].to_vec();
-    let mut blob = store.blob_writer()?;
-    let mut hasher = Sha256::new();
+    let mut blob = store.blob_writer(expected)?;
+    // The diff_id: the digest of the uncompressed tar, sha256 as docker computes it.
+    let mut diff_id = Verifier::sha256();
     let diff_id = if magic.starts_with(&GZIP_MAGIC) {
-        let mut sink = HashSink(&mut hasher);
-        let mut decoder = MultiGzDecoder::new(&mut sink);
+        let mut decoder = MultiGzDecoder::new(&mut diff_id);
         let mut feed = |chunk: &[u8]| -> Result<(), ImageError> {
             blob.write_all(chunk).map_err(ingest_error(store))?;
             decoder.write_all(chunk).map_err(corrupt)
@@ -67,7 +67,7 @@ pub fn prepare_layer<'s>(
         pump(&mut input, &mut buffer, read_error, &mut feed)?;
         decoder.try_finish().map_err(corrupt)?;
         drop(decoder);
-        Some(Digest::from_sha256_hasher(hasher))
+        Some(diff_id.finish())
     } else if magic == ZSTD_MAGIC {
         let mut feed = |chunk: &[u8]| blob.write_all(chunk).map_err(ingest_error(store));
         feed(&magic)?;
@@ -75,22 +75,22 @@ pub fn prepare_layer<'s>(
         None
     } else if plain == Plain::Keep {
         let mut feed = |chunk: &[u8]| {
-            hasher.update(chunk);
+            diff_id.update(chunk);
             blob.write_all(chunk).map_err(ingest_error(store))
         };
         feed(&magic)?;
         pump(&mut input, &mut buffer, read_error, &mut feed)?;
-        Some(Digest::from_sha256_hasher(hasher))
+        Some(diff_id.finish())
     } else {
         let mut encoder = GzEncoder::new(io::BufWriter::with_capacity(CHUNK, &mut blob), Compression::fast());
         let mut feed = |chunk: &[u8]| {
-            hasher.update(chunk);
+            diff_id.update(chunk);
             encoder.write_all(chunk).map_err(ingest_error(store))
         };
         feed(&magic)?;
         pump(&mut input, &mut buffer, read_error, &mut feed)?;
         encoder.finish().and_then(|mut inner| inner.flush()).map_err(ingest_error(store))?;
-        Some(Digest::from_sha256_hasher(hasher))
+        Some(diff_id.finish())
     };
     Ok(PreparedLayer { blob, diff_id })
 }
@@ -145,18 +145,4 @@ fn read_full(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
 
 fn ingest_error(store: &Store) -> impl Fn(io::Error) -> ImageError + '_ {
     move |err| ImageError::Store(StoreError::io("cannot write into", store.root().join("ingest"))(err))
-}
-
-/// A `Write` that only hashes: the end of the decompression pipe.
-struct HashSink<'h>(&'h mut Sha256);
-
-impl Write for HashSink<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }

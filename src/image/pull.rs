@@ -158,7 +158,7 @@ async fn current_in_store(
 /// A manifest or index from the store, when it is there whole (its bytes match its digest).
 fn stored_manifest(store: &Store, digest: &Digest) -> Option<FetchedManifest> {
     let bytes = store.read_document(digest).ok()?;
-    if &Digest::sha256_of(&bytes) != digest {
+    if !digest.matches(&bytes) {
         return None;
     }
     #[derive(serde::Deserialize)]
@@ -216,10 +216,7 @@ fn blob_digests(manifest: &ImageManifest) -> Result<Vec<Digest>, ImageError> {
 }
 
 fn store_document(store: &Store, bytes: &[u8], expected: &Digest) -> Result<(), PullError> {
-    let written = store.write_blob(bytes)?;
-    if &written != expected {
-        return Err(PullError::Other(format!("stored manifest {written} does not match {expected}")));
-    }
+    store.write_blob(bytes, Some(expected))?;
     Ok(())
 }
 
@@ -334,13 +331,15 @@ async fn download(
         match broken {
             None if partial.offset() == size => {
                 return partial.finish(digest, size).map_err(|err| match err {
-                    crate::store::StoreError::Corrupt { actual, .. } => RegistryError::DigestMismatch {
-                        registry: registry.into(),
-                        what: format!("blob {digest}"),
-                        expected: digest.clone(),
-                        actual,
+                    crate::store::StoreError::Corrupt(crate::digest::Mismatch { actual, .. }) => {
+                        RegistryError::DigestMismatch {
+                            registry: registry.into(),
+                            what: format!("blob {digest}"),
+                            expected: digest.clone(),
+                            actual,
+                        }
+                        .into()
                     }
-                    .into(),
                     other => other.into(),
                 });
             }

@@ -53,7 +53,11 @@ impl RegistryClient {
             .map(|value| value.split(';').next().unwrap_or_default().trim().to_string())
             .unwrap_or_default();
         let bytes = read_limited(response, MAX_MANIFEST_SIZE, self.registry(), "the manifest").await?;
-        let digest = Digest::sha256_of(&bytes);
+        // By digest: hashed with that digest's algorithm, so that a sha512 reference can match.
+        let digest = match Digest::parse(reference) {
+            Ok(expected) => expected.verifier().digest_of(&bytes),
+            Err(_) => Digest::sha256_of(&bytes),
+        };
         Ok(FetchedManifest { bytes, media_type, digest })
     }
 

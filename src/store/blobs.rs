@@ -2,28 +2,26 @@
 
 use std::io::{self, Write};
 
-use sha2::{Digest as _, Sha256};
 use tempfile::NamedTempFile;
 
 use super::{Store, StoreError};
-use crate::digest::Digest;
+use crate::digest::{Digest, Verifier};
 
 /// A blob being written. Dropping it without `commit` deletes the temporary file.
 pub struct BlobWriter<'s> {
     store: &'s Store,
     file: NamedTempFile,
-    hasher: Sha256,
-    written: u64,
+    verifier: Verifier,
 }
 
 impl<'s> BlobWriter<'s> {
-    pub(super) fn new(store: &'s Store) -> Result<Self, StoreError> {
+    pub(super) fn new(store: &'s Store, verifier: Verifier) -> Result<Self, StoreError> {
         let file = super::temp_file_in(&store.ingest_dir())?;
-        Ok(BlobWriter { store, file, hasher: Sha256::new(), written: 0 })
+        Ok(BlobWriter { store, file, verifier })
     }
 
     pub fn written(&self) -> u64 {
-        self.written
+        self.verifier.length()
     }
 
     /// Verifies the content against `expected` (digest and size) when given, then makes it
@@ -35,20 +33,14 @@ impl<'s> BlobWriter<'s> {
     /// Verifies and syncs the content without making it visible yet, so that a caller can
     /// publish several blobs only once all of them are good.
     pub fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, StoreError> {
-        let actual = Digest::from_sha256_hasher(self.hasher);
-        if let Some((digest, size)) = expected
-            && (digest != &actual || size != self.written)
-        {
-            return Err(StoreError::Corrupt {
-                expected: digest.clone(),
-                expected_size: size,
-                actual,
-                actual_size: self.written,
-            });
-        }
+        let size = self.verifier.length();
+        let digest = match expected {
+            Some((digest, size)) => self.verifier.check(digest, size)?,
+            None => self.verifier.finish(),
+        };
         let temp_path = self.file.path().to_path_buf();
         self.file.as_file().sync_all().map_err(StoreError::io("cannot sync", temp_path))?;
-        Ok(SealedBlob { store: self.store, file: self.file, digest: actual, size: self.written })
+        Ok(SealedBlob { store: self.store, file: self.file, digest, size })
     }
 }
 
@@ -68,7 +60,7 @@ impl SealedBlob<'_> {
     /// Renames the blob into place. It replaces whatever has the name: the same bytes, or a
     /// damaged copy, which this verified one mends.
     pub fn publish(self) -> Result<(Digest, u64), StoreError> {
-        let target = self.store.blob_path(&self.digest);
+        let target = self.store.blob_target(&self.digest)?;
         self.file.persist(&target).map_err(|err| StoreError::io("cannot create", target)(err.error))?;
         Ok((self.digest, self.size))
     }
@@ -77,8 +69,7 @@ impl SealedBlob<'_> {
 impl Write for BlobWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let count = self.file.write(buf)?;
-        self.hasher.update(&buf[..count]);
-        self.written += count as u64;
+        self.verifier.update(&buf[..count]);
         Ok(count)
     }
 

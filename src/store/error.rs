@@ -27,10 +27,8 @@ pub enum StoreError {
     },
     #[error("blob {expected} is not in the store")]
     MissingBlob { expected: Digest },
-    #[error(
-        "content does not match its digest: expected {expected} ({expected_size} bytes), got {actual} ({actual_size} bytes)"
-    )]
-    Corrupt { expected: Digest, expected_size: u64, actual: Digest, actual_size: u64 },
+    #[error("content does not match its digest: {0}")]
+    Corrupt(#[from] crate::digest::Mismatch),
     /// A stored blob that is not what its name says: bit rot, a truncated copy.
     #[error("blob {digest} in the store is damaged: {damage} ({})", path.display())]
     DamagedBlob { digest: Digest, path: PathBuf, damage: Damage },

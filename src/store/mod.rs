@@ -40,7 +40,7 @@ pub use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
 pub use partial::{Claim, PartialBlob};
 pub use verify::Presence;
 
-use crate::digest::Digest;
+use crate::digest::{Digest, Mismatch, Verifier};
 
 /// The largest manifest, index or config hoist reads into memory (registries enforce 4 MiB).
 pub const MAX_DOCUMENT_SIZE: u64 = 4 * 1024 * 1024;
@@ -82,6 +82,16 @@ impl Store {
         self.root.join("blobs").join(digest.algorithm()).join(digest.hex())
     }
 
+    /// Where a blob is published: its algorithm's folder is made for the first blob of its kind
+    /// (`blobs/sha512/`).
+    pub(super) fn blob_target(&self, digest: &Digest) -> Result<PathBuf, StoreError> {
+        let path = self.blob_path(digest);
+        if let Some(folder) = path.parent().filter(|folder| !folder.is_dir()) {
+            fs::create_dir_all(folder).map_err(StoreError::io("cannot create", folder))?;
+        }
+        Ok(path)
+    }
+
     pub fn has_blob(&self, digest: &Digest) -> bool {
         self.blob_path(digest).is_file()
     }
@@ -110,11 +120,9 @@ impl Store {
     /// cheap, and a damaged one must not be parsed as if it were the real one.
     pub fn read_document(&self, digest: &Digest) -> Result<Vec<u8>, StoreError> {
         let bytes = self.read_document_unverified(digest)?;
-        let path = self.blob_path(digest);
-        let mut verifier = digest.verifier();
-        verifier.update(&bytes);
-        let actual = verifier.finish();
+        let actual = digest.verifier().digest_of(&bytes);
         if &actual != digest {
+            let path = self.blob_path(digest);
             return Err(StoreError::DamagedBlob { digest: digest.clone(), path, damage: Damage::Content { actual } });
         }
         Ok(bytes)
@@ -131,21 +139,28 @@ impl Store {
         fs::read(&path).map_err(StoreError::io("cannot read", path))
     }
 
-    /// Starts writing a new blob; it becomes visible only through [`BlobWriter::commit`].
-    pub fn blob_writer(&self) -> Result<BlobWriter<'_>, StoreError> {
-        BlobWriter::new(self)
+    /// Starts writing a new blob, hashed with `expected`'s algorithm when its digest is known
+    /// (sha256 otherwise); it becomes visible only through [`BlobWriter::commit`].
+    pub fn blob_writer(&self, expected: Option<&Digest>) -> Result<BlobWriter<'_>, StoreError> {
+        BlobWriter::new(self, expected.map_or_else(Verifier::sha256, Digest::verifier))
     }
 
-    /// Stores `bytes` as a blob and returns its digest. A blob already there whole is left as
-    /// it is (nothing is written or synced); a damaged one is replaced.
-    pub fn write_blob(&self, bytes: &[u8]) -> Result<Digest, StoreError> {
-        let digest = Digest::sha256_of(bytes);
+    /// Stores `bytes` as a blob and returns its digest: the one `expected` names, checked, or
+    /// else its sha256. A blob already there whole is left as it is (nothing is written or
+    /// synced); a damaged one is replaced.
+    pub fn write_blob(&self, bytes: &[u8], expected: Option<&Digest>) -> Result<Digest, StoreError> {
+        let verifier = expected.map_or_else(Verifier::sha256, Digest::verifier);
+        let digest = verifier.digest_of(bytes);
+        if let Some(expected) = expected.filter(|expected| **expected != digest) {
+            let (expected, size) = (expected.clone(), bytes.len() as u64);
+            return Err(Mismatch { expected, expected_size: size, actual: digest, actual_size: size }.into());
+        }
         let path = self.blob_path(&digest);
         let same_size = fs::metadata(&path).is_ok_and(|meta| meta.len() == bytes.len() as u64);
         if same_size && fs::read(&path).is_ok_and(|stored| stored == bytes) {
             return Ok(digest);
         }
-        let mut writer = self.blob_writer()?;
+        let mut writer = self.blob_writer(Some(&digest))?;
         writer.write_all(bytes).map_err(StoreError::io("cannot write", self.ingest_dir()))?;
         Ok(writer.commit(None)?.0)
     }

@@ -6,10 +6,8 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use sha2::{Digest as _, Sha256};
-
 use super::{Store, StoreError};
-use crate::digest::Digest;
+use crate::digest::{Digest, Verifier};
 
 /// Partial downloads older than this are debris that garbage collection may delete.
 pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
@@ -32,8 +30,8 @@ pub struct PartialBlob<'s> {
     store: &'s Store,
     path: PathBuf,
     file: File,
-    hasher: Sha256,
-    written: u64,
+    /// Everything in the file so far, hashed with the algorithm of the digest it must match.
+    verifier: Verifier,
     unflushed: u64,
     flushing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
@@ -58,8 +56,8 @@ impl Store {
             let _ = fs::remove_file(&path);
             return Ok(Claim::Present);
         }
-        let mut partial =
-            PartialBlob { store: self, path, file, hasher: Sha256::new(), written: 0, unflushed: 0, flushing: None };
+        let verifier = digest.verifier();
+        let mut partial = PartialBlob { store: self, path, file, verifier, unflushed: 0, flushing: None };
         partial.rehash()?;
         Ok(Claim::Mine(partial))
     }
@@ -68,7 +66,7 @@ impl Store {
 impl PartialBlob<'_> {
     /// Where the download resumes: the bytes already on disk.
     pub fn offset(&self) -> u64 {
-        self.written
+        self.verifier.length()
     }
 
     /// Hashes what an earlier attempt left, so that the digest covers the whole blob.
@@ -80,23 +78,20 @@ impl PartialBlob<'_> {
             if count == 0 {
                 return Ok(());
             }
-            self.hasher.update(&buffer[..count]);
-            self.written += count as u64;
+            self.verifier.update(&buffer[..count]);
         }
     }
 
     /// Starts over: the server sent the whole blob instead of the rest.
     pub fn restart(&mut self) -> Result<(), StoreError> {
         self.file.set_len(0).map_err(StoreError::io("cannot truncate", &self.path))?;
-        self.hasher = Sha256::new();
-        self.written = 0;
+        self.verifier = self.verifier.restarted();
         Ok(())
     }
 
     pub fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
         self.file.write_all(chunk).map_err(StoreError::io("cannot write", &self.path))?;
-        self.hasher.update(chunk);
-        self.written += chunk.len() as u64;
+        self.verifier.update(chunk);
         self.unflushed += chunk.len() as u64;
         if self.unflushed >= EARLY_FLUSH {
             self.flush_early()?;
@@ -134,19 +129,13 @@ impl PartialBlob<'_> {
     /// Verifies size and digest, then makes the blob visible. A mismatch deletes the partial
     /// file, so that the next attempt starts clean.
     pub fn finish(mut self, expected: &Digest, size: u64) -> Result<(), StoreError> {
-        let actual = Digest::from_sha256_hasher(self.hasher.clone());
-        if &actual != expected || self.written != size {
+        if let Err(mismatch) = self.verifier.clone().check(expected, size) {
             let _ = fs::remove_file(&self.path);
-            return Err(StoreError::Corrupt {
-                expected: expected.clone(),
-                expected_size: size,
-                actual,
-                actual_size: self.written,
-            });
+            return Err(mismatch.into());
         }
         self.wait_for_flush()?;
         self.file.sync_all().map_err(StoreError::io("cannot sync", &self.path))?;
-        let target = self.store.blob_path(expected);
+        let target = self.store.blob_target(expected)?;
         fs::rename(&self.path, &target).map_err(StoreError::io("cannot create", target))
     }
 }
@@ -169,9 +158,9 @@ mod tests {
         let store = Store::open(&folder.path().join("store")).unwrap();
         let chunk: Vec<u8> = (0..1024 * 1024).map(|at: u32| (at.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         let chunks = 3 * EARLY_FLUSH as usize / chunk.len() + 7;
-        let mut whole = Sha256::new();
+        let mut whole = Verifier::sha256();
         (0..chunks).for_each(|_| whole.update(&chunk));
-        let digest = Digest::from_sha256_hasher(whole);
+        let digest = whole.finish();
         let size = (chunks * chunk.len()) as u64;
 
         let mut first = claim(&store, &digest);

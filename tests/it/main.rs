@@ -6,6 +6,7 @@
 mod archives;
 mod auth;
 mod damage;
+mod digests;
 mod docs;
 mod faults;
 mod foreign;

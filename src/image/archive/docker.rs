@@ -128,7 +128,7 @@ fn store_layers(
 ) -> Result<BTreeMap<Digest, (Digest, u64)>, ArchiveError> {
     let prepared = parallel::map(layers, parallel::cores(), |layer| -> Result<_, ArchiveError> {
         let reader = EntryReader::new(entries.file(), layer.located);
-        let prepared = prepare_layer(store, reader, &layer.path, Plain::Compress)?;
+        let prepared = prepare_layer(store, reader, &layer.path, Plain::Compress, None)?;
         check_diff_id(&layer.path, &prepared, &layer.diff_id)?;
         Ok((layer.diff_id, prepared.seal(None)?))
     });
@@ -148,7 +148,7 @@ pub(super) fn check_diff_id(path: &str, layer: &PreparedLayer, expected: &Digest
 }
 
 fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, (Digest, u64)>) -> Result<Found, ArchiveError> {
-    let config_digest = store.write_blob(&plan.config_bytes)?;
+    let config_digest = store.write_blob(&plan.config_bytes, None)?;
     let layers = plan
         .layers
         .iter()
@@ -160,7 +160,7 @@ fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, (Digest, 
         .collect::<Result<Vec<_>, ArchiveError>>()?;
     let config = descriptor(media::OCI_CONFIG, &config_digest, plan.config_bytes.len() as u64);
     let manifest = crate::image::manifest_bytes(media::OCI_MANIFEST, config, layers)?;
-    let manifest_digest = store.write_blob(&manifest)?;
+    let manifest_digest = store.write_blob(&manifest, None)?;
     Ok(Found {
         names: plan.names,
         descriptor: descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64),

@@ -42,13 +42,9 @@ pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, Archi
     }
     store_layers(store, entries, collected.layers)?;
     for (digest, bytes) in &collected.documents {
-        let written = store.write_blob(bytes)?;
-        if &written != digest {
-            return Err(ArchiveError::BadDocument {
-                path: blob_path(digest),
-                reason: format!("its content has digest {written}"),
-            });
-        }
+        store
+            .write_blob(bytes, Some(digest))
+            .map_err(|err| ArchiveError::BadDocument { path: blob_path(digest), reason: err.to_string() })?;
     }
     Ok(found)
 }
@@ -73,9 +69,10 @@ fn read_verified(entries: &Entries, descriptor: &Descriptor) -> Result<(Digest, 
     let digest = descriptor_digest(descriptor)?;
     let path = blob_path(&digest);
     let bytes = entries.read_document(&path, MAX_DOCUMENT_SIZE)?;
-    let actual = Digest::sha256_of(&bytes);
-    if actual != digest || bytes.len() as u64 != descriptor.size() {
-        return Err(ArchiveError::BadDocument { path, reason: format!("its content has digest {actual}") });
+    let mut verifier = digest.verifier();
+    verifier.update(&bytes);
+    if let Err(mismatch) = verifier.check(&digest, descriptor.size()) {
+        return Err(ArchiveError::BadDocument { path, reason: mismatch.to_string() });
     }
     Ok((digest, bytes))
 }
@@ -136,7 +133,7 @@ fn store_layers(store: &Store, entries: &Entries, layers: BTreeMap<Digest, (u64,
     jobs.sort_by_key(|(_, (size, _))| std::cmp::Reverse(*size));
     let results = parallel::map(jobs, parallel::cores(), |(digest, (size, diff_id))| -> Result<_, ArchiveError> {
         let path = blob_path(&digest);
-        let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Keep)?;
+        let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Keep, Some(&digest))?;
         check_diff_id(&path, &layer, &diff_id)?;
         Ok(layer.seal(Some((&digest, size)))?)
     });

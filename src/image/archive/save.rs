@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use super::ArchiveError;
-use crate::digest::Digest;
+use crate::digest::{Digest, VerifyingReader};
 use crate::image::layer::uncompressed_reader;
 use crate::image::{Image, ImageError, descriptor_digest};
 use crate::parallel;
@@ -57,9 +56,9 @@ pub fn save(store: &Store, images: &[(Vec<Reference>, Image)], out: impl Write) 
     }
     for (layer, length) in layers.values().zip(lengths) {
         let reader = uncompressed_reader(store, &layer.digest, &layer.media_type)?;
-        let mut checked = Checked { inner: reader, hasher: Sha256::new() };
+        let mut checked = VerifyingReader::new(reader, layer.diff_id.verifier());
         append(&mut builder, &blob_path(&layer.diff_id), length, &mut checked)?;
-        let actual = Digest::from_sha256_hasher(checked.hasher);
+        let actual = checked.into_verifier().finish();
         if actual != layer.diff_id {
             // The blob changed since it was verified; the caller discards the partial archive.
             return Err(ImageError::DiffIdMismatch {
@@ -104,12 +103,12 @@ fn layers_of(image: &Image) -> Result<Vec<Layer>, ArchiveError> {
 fn verify(store: &Store, layers: Vec<Layer>) -> Result<Vec<u64>, ArchiveError> {
     let results = parallel::map(layers, parallel::cores(), |layer| -> Result<u64, ArchiveError> {
         let reader = uncompressed_reader(store, &layer.digest, &layer.media_type)?;
-        let mut hashing = Checked { inner: reader, hasher: Sha256::new() };
+        let mut hashing = VerifyingReader::new(reader, layer.diff_id.verifier());
         let length = io::copy(&mut hashing, &mut io::sink()).map_err(|err| ImageError::CorruptLayer {
             what: format!("layer {}", layer.digest),
             reason: err.to_string(),
         })?;
-        let actual = Digest::from_sha256_hasher(hashing.hasher);
+        let actual = hashing.into_verifier().finish();
         if actual != layer.diff_id {
             return Err(ImageError::DiffIdMismatch { digest: layer.digest, expected: layer.diff_id, actual }.into());
         }
@@ -129,18 +128,4 @@ fn append(builder: &mut tar::Builder<impl Write>, path: &str, size: u64, data: i
 
 fn blob_path(digest: &Digest) -> String {
     format!("blobs/{}/{}", digest.algorithm(), digest.hex())
-}
-
-/// A reader that hashes what passes through it.
-struct Checked<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Read for Checked<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let count = self.inner.read(buffer)?;
-        self.hasher.update(&buffer[..count]);
-        Ok(count)
-    }
 }
