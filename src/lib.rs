@@ -1,12 +1,14 @@
 //! hoist: a daemonless, Docker-compatible client for container image registries.
 //! The binary is a thin shell over this library: `cli` parses, `commands` runs, `output` shows.
 
+pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod digest;
 pub mod image;
+pub mod ops;
 pub mod output;
 pub mod parallel;
 pub mod reference;

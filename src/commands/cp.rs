@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 
 use super::Context;
 use crate::cli::CpArgs;
-use crate::image::copy::{Endpoint, copy};
+use crate::ops::copy::{Endpoint, copy};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
@@ -25,7 +25,7 @@ pub async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
         Endpoint { client: &source_client, reference: &source },
         Endpoint { client: &destination_client, reference: &destination },
         args.platform.as_ref(),
-        progress::push_reporter(args.quiet),
+        progress::reporter(progress::Direction::Push, args.quiet),
     )
     .await
     .with_context(|| format!("cannot copy {source} to {destination}"))?;

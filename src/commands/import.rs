@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use super::Context;
 use super::load::spool;
 use crate::cli::ImportArgs;
-use crate::image::import::import;
+use crate::ops::import::import;
 use crate::output;
 use crate::reference::Reference;
 

@@ -6,8 +6,8 @@ use std::io::{self, IsTerminal, Read, Seek, Write};
 use anyhow::{Context as _, bail};
 
 use super::Context;
+use crate::archive;
 use crate::cli::LoadArgs;
-use crate::image::archive;
 use crate::output;
 use crate::store::StoreError;
 

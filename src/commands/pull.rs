@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use super::Context;
 use crate::cli::PullArgs;
 use crate::image::Platform;
-use crate::image::pull::{PullOptions, pull};
+use crate::ops::pull::{PullOptions, pull};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
@@ -18,9 +18,10 @@ pub async fn run(args: PullArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let sources = context.pull_sources(&reference)?;
     let options = PullOptions { platform: &platform, max_downloads: context.config()?.max_concurrent_downloads };
-    let pulled = pull(&sources, &store, &reference, &options, progress::pull_reporter(args.quiet))
-        .await
-        .with_context(|| format!("cannot pull {reference}"))?;
+    let pulled =
+        pull(&sources, &store, &reference, &options, progress::reporter(progress::Direction::Pull, args.quiet))
+            .await
+            .with_context(|| format!("cannot pull {reference}"))?;
     let shown = if reference.digest().is_some() { reference.clone() } else { reference.clone().with_default_tag() };
     if !args.quiet {
         output::line(&format!("Digest: {}", pulled.digest))?;

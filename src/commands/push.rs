@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 
 use super::Context;
 use crate::cli::PushArgs;
-use crate::image::push::{PushOptions, push};
+use crate::ops::push::{PushOptions, push};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 use crate::store::NameEntry;
@@ -46,9 +46,16 @@ pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
     }
     for entry in targets {
         let Some(name) = &entry.reference else { continue };
-        let pushed = push(&client, &store, name, &entry.descriptor, &options, progress::push_reporter(args.quiet))
-            .await
-            .with_context(|| format!("cannot push {name}"))?;
+        let pushed = push(
+            &client,
+            &store,
+            name,
+            &entry.descriptor,
+            &options,
+            progress::reporter(progress::Direction::Push, args.quiet),
+        )
+        .await
+        .with_context(|| format!("cannot push {name}"))?;
         if pushed.single_platform {
             output::status(
                 "Not all multiplatform-content is present and only the available single-platform image was pushed",

@@ -6,9 +6,10 @@ use std::io::{BufWriter, IsTerminal};
 use anyhow::{Context as _, bail};
 
 use super::Context;
+use crate::archive;
 use crate::cli::SaveArgs;
 use crate::digest::Digest;
-use crate::image::{self, Image, Platform, Target, archive};
+use crate::image::{self, Image, Platform, Target};
 use crate::reference::Reference;
 
 pub fn run(args: SaveArgs, context: &Context) -> anyhow::Result<()> {

@@ -4,9 +4,9 @@ use anyhow::{Context as _, bail};
 
 use super::Context;
 use crate::cli::{CheckArgs, SystemCommand};
-use crate::image::check::{self, Report};
-use crate::image::repair::{self, Fetch, Mended};
-use crate::output::{self, progress, units};
+use crate::ops::check::{self, Report};
+use crate::ops::repair::{self, Fetch, Mended};
+use crate::output::{self, units};
 use crate::parallel;
 
 pub async fn run(command: SystemCommand, context: &Context) -> anyhow::Result<()> {
@@ -37,7 +37,7 @@ async fn check(args: CheckArgs, context: &Context) -> anyhow::Result<()> {
     }
     let max_downloads = context.config()?.max_concurrent_downloads;
     let sources = |reference: &crate::reference::Reference| context.pull_sources(reference).ok();
-    let fetch = Fetch { sources: &sources, max_downloads, reporter: progress::pull_reporter(true) };
+    let fetch = Fetch { sources: &sources, max_downloads, reporter: std::sync::Arc::new(crate::ops::report::Silent) };
     let mended = repair::repair(&store, &report, &fetch).await.context("cannot repair the store")?;
     for outcome in &mended {
         match outcome {

@@ -50,34 +50,3 @@ impl ImageError {
         }
     }
 }
-
-/// What can stop a transfer between the store and a registry (pull, push, copy).
-#[derive(Debug, thiserror::Error)]
-pub enum TransferError {
-    #[error(transparent)]
-    Registry(#[from] crate::registry::RegistryError),
-    #[error(transparent)]
-    Image(#[from] ImageError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Other(String),
-    /// A blob of the image is damaged in the store; nothing of it was sent.
-    #[error("{what} {digest} of {image} is damaged in the store; nothing of it was sent")]
-    Damaged { image: String, what: &'static str, digest: Digest, source: Box<StoreError> },
-}
-
-impl TransferError {
-    /// What to tell the person who met this error.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            TransferError::Registry(inner) => inner.hint(),
-            TransferError::Image(inner) => inner.hint(),
-            TransferError::Store(inner) => inner.hint(),
-            TransferError::Damaged { image, .. } => Some(format!(
-                "pull the image again to mend it (`hoist pull {image}`), or remove it (`hoist rm {image}`)"
-            )),
-            TransferError::Other(_) => None,
-        }
-    }
-}

@@ -5,25 +5,17 @@
 //! content that is missing or damaged. Such entries are summarised all the same, with their
 //! [`Kind`], so that one of them never stops a command about the others.
 
-pub mod archive;
-pub mod check;
-pub mod copy;
-pub mod damage;
 mod document;
 mod error;
-pub mod import;
 pub mod layer;
 mod lookup;
 pub mod media;
 pub mod platform;
-pub mod pull;
-pub mod push;
-pub mod repair;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
 pub use document::{Document, MAX_NESTING, descriptor_digest, parse_config};
-pub use error::{ImageError, TransferError};
+pub use error::ImageError;
 pub use lookup::{LookupError, Target, lookup};
 pub use platform::Platform;
 

@@ -50,6 +50,19 @@ impl Platform {
         }
     }
 
+    /// Whether the entry of an index is for this platform.
+    pub fn matches_entry(&self, entry: &oci_spec::image::Descriptor) -> bool {
+        entry.platform().as_ref().is_some_and(|candidate| self.matches(candidate))
+    }
+
+    /// The first of `entries` for this platform.
+    pub fn choose<'e>(
+        &self,
+        mut entries: impl Iterator<Item = &'e oci_spec::image::Descriptor>,
+    ) -> Option<&'e oci_spec::image::Descriptor> {
+        entries.find(|entry| self.matches_entry(entry))
+    }
+
     pub fn describe(candidate: &oci_spec::image::Platform) -> String {
         let mut text = format!("{}/{}", candidate.os(), candidate.architecture());
         if let Some(variant) = candidate.variant().as_deref().filter(|v| !v.is_empty()) {

@@ -37,8 +37,9 @@ pub fn print_error(error: &anyhow::Error) {
 /// What to suggest for an error: the library's errors know their hints; those of the store
 /// and of registries also sit inside image, transfer and archive errors.
 fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    use crate::image::archive::ArchiveError;
-    use crate::image::{ImageError, TransferError};
+    use crate::archive::ArchiveError;
+    use crate::image::ImageError;
+    use crate::ops::TransferError;
     use crate::registry::RegistryError;
     use crate::store::StoreError;
     if let Some(error) = cause.downcast_ref::<TransferError>() {

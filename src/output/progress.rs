@@ -1,5 +1,6 @@
-//! What `pull` shows while it works: Docker's lines on a pipe, indicatif bars per layer on a
-//! terminal, nothing with `-q`.
+//! What pull, push and copy show while they work, from the one reporter the operations tell
+//! (`ops::report`): docker's lines on a pipe, an indicatif bar per layer on a terminal, nothing
+//! with `-q`. Layers only, as docker shows them; the words depend on the direction.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -9,46 +10,42 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::line;
 use crate::digest::Digest;
-use crate::image::pull::PullReporter;
-use crate::image::push::PushReporter;
+use crate::ops::report::{Blob, Event, Outcome, Reporter, Silent};
 
-pub fn pull_reporter(quiet: bool) -> Arc<dyn PullReporter> {
+/// Which way the bytes go: the words of docker's lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Pull,
+    Push,
+}
+
+impl Direction {
+    fn moving(self) -> &'static str {
+        match self {
+            Direction::Pull => "Downloading",
+            Direction::Push => "Pushing",
+        }
+    }
+
+    fn outcome(self, outcome: &Outcome) -> String {
+        match (self, outcome) {
+            (_, Outcome::Downloaded) => "Pull complete".into(),
+            (_, Outcome::Uploaded) => "Pushed".into(),
+            (Direction::Pull, Outcome::AlreadyThere) => "Already exists".into(),
+            (Direction::Push, Outcome::AlreadyThere) => "Layer already exists".into(),
+            (_, Outcome::Mounted(from)) => format!("Mounted from {from}"),
+        }
+    }
+}
+
+/// The reporter for a command's output: bars on a terminal, lines on a pipe, nothing with `-q`.
+pub fn reporter(direction: Direction, quiet: bool) -> Arc<dyn Reporter> {
     if quiet {
-        Arc::new(Quiet)
+        Arc::new(Silent)
     } else if std::io::stdout().is_terminal() {
-        Arc::new(Bars::default())
+        Arc::new(Bars { direction, multi: MultiProgress::new(), bars: Mutex::default() })
     } else {
-        Arc::new(Lines)
-    }
-}
-
-struct Quiet;
-
-impl PullReporter for Quiet {
-    fn pulling(&self, _: &str, _: &str) {}
-    fn layer_exists(&self, _: &Digest) {}
-    fn layer_started(&self, _: &Digest, _: u64) {}
-    fn layer_progress(&self, _: &Digest, _: u64) {}
-    fn layer_done(&self, _: &Digest) {}
-}
-
-/// Plain lines, as docker prints them when its output is not a terminal.
-struct Lines;
-
-impl PullReporter for Lines {
-    fn pulling(&self, tag: &str, repository: &str) {
-        let _ = line(&format!("{tag}: Pulling from {repository}"));
-    }
-    fn layer_exists(&self, digest: &Digest) {
-        let _ = line(&format!("{}: Already exists", digest.short()));
-    }
-    fn layer_started(&self, _: &Digest, _: u64) {}
-    fn layer_progress(&self, _: &Digest, _: u64) {}
-    fn layer_done(&self, digest: &Digest) {
-        let _ = line(&format!("{}: Pull complete", digest.short()));
-    }
-    fn damaged(&self, digest: &Digest, damage: &str) {
-        warn_damaged(digest, damage);
+        Arc::new(Lines { direction })
     }
 }
 
@@ -56,137 +53,93 @@ fn warn_damaged(digest: &Digest, damage: &str) {
     super::status(&format!("WARNING: blob {digest} in the store is damaged ({damage}); fetching it again"));
 }
 
+/// Plain lines, as docker prints them when its output is not a terminal.
+struct Lines {
+    direction: Direction,
+}
+
+impl Reporter for Lines {
+    fn pulling(&self, tag: &str, repository: &str) {
+        let _ = line(&format!("{tag}: Pulling from {repository}"));
+    }
+
+    fn blob(&self, blob: &Blob, event: Event) {
+        let short = blob.digest.short();
+        match event {
+            Event::Damaged(damage) => warn_damaged(&blob.digest, &damage),
+            _ if !blob.is_layer() => {}
+            Event::Waiting => {
+                let _ = line(&format!("{short}: Preparing"));
+            }
+            Event::Done(outcome) => {
+                let _ = line(&format!("{short}: {}", self.direction.outcome(&outcome)));
+            }
+            Event::Started | Event::Progress(_) => {}
+        }
+    }
+}
+
 /// A bar per layer with bytes and speed.
-#[derive(Default)]
 struct Bars {
+    direction: Direction,
     multi: MultiProgress,
     bars: Mutex<HashMap<Digest, ProgressBar>>,
 }
 
-impl Bars {
-    fn bar(&self, digest: &Digest) -> Option<ProgressBar> {
-        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(digest).cloned()
-    }
-
-    fn finished(&self, digest: &Digest, message: &'static str) {
-        let bar = self.multi.add(ProgressBar::new(0));
-        bar.set_style(ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-        bar.set_prefix(digest.short().to_string());
-        bar.finish_with_message(message);
-    }
-}
-
-impl PullReporter for Bars {
+impl Reporter for Bars {
     fn pulling(&self, tag: &str, repository: &str) {
         let _ = self.multi.println(super::escape(&format!("{tag}: Pulling from {repository}")));
         self.multi.set_draw_target(ProgressDrawTarget::stdout());
     }
-    fn layer_exists(&self, digest: &Digest) {
-        self.finished(digest, "Already exists");
-    }
-    fn layer_started(&self, digest: &Digest, size: u64) {
-        let bar = self.multi.add(ProgressBar::new(size));
-        let template = "{prefix}: Downloading [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
-        bar.set_style(
-            ProgressStyle::with_template(template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_prefix(digest.short().to_string());
-        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(digest.clone(), bar);
-    }
-    fn layer_progress(&self, digest: &Digest, done: u64) {
-        if let Some(bar) = self.bar(digest) {
-            bar.set_position(done);
-        }
-    }
-    fn layer_done(&self, digest: &Digest) {
-        if let Some(bar) = self.bar(digest) {
-            bar.set_style(
-                ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.finish_with_message("Pull complete");
-        }
-    }
-    fn damaged(&self, digest: &Digest, damage: &str) {
-        self.multi.suspend(|| warn_damaged(digest, damage));
-    }
-}
 
-pub fn push_reporter(quiet: bool) -> Arc<dyn PushReporter> {
-    if quiet {
-        Arc::new(Quiet)
-    } else if std::io::stdout().is_terminal() {
-        Arc::new(Bars::default())
-    } else {
-        Arc::new(Lines)
-    }
-}
-
-impl PushReporter for Quiet {
-    fn preparing(&self, _: &Digest) {}
-    fn exists(&self, _: &Digest) {}
-    fn mounted(&self, _: &Digest, _: &str) {}
-    fn progress(&self, _: &Digest, _: u64, _: u64) {}
-    fn pushed(&self, _: &Digest) {}
-}
-
-impl PushReporter for Lines {
-    fn preparing(&self, digest: &Digest) {
-        let _ = line(&format!("{}: Preparing", digest.short()));
-    }
-    fn exists(&self, digest: &Digest) {
-        let _ = line(&format!("{}: Layer already exists", digest.short()));
-    }
-    fn mounted(&self, digest: &Digest, from: &str) {
-        let _ = line(&format!("{}: Mounted from {from}", digest.short()));
-    }
-    fn progress(&self, _: &Digest, _: u64, _: u64) {}
-    fn pushed(&self, digest: &Digest) {
-        let _ = line(&format!("{}: Pushed", digest.short()));
-    }
-}
-
-impl PushReporter for Bars {
-    fn preparing(&self, digest: &Digest) {
-        let bar = self.multi.add(ProgressBar::new(0));
-        bar.set_style(ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-        bar.set_prefix(digest.short().to_string());
-        bar.set_message("Preparing");
-        self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(digest.clone(), bar);
-    }
-    fn exists(&self, digest: &Digest) {
-        self.finish(digest, "Layer already exists".to_string());
-    }
-    fn mounted(&self, digest: &Digest, from: &str) {
-        self.finish(digest, super::escape(&format!("Mounted from {from}")).into_owned());
-    }
-    fn progress(&self, digest: &Digest, done: u64, size: u64) {
-        if let Some(bar) = self.bar(digest) {
-            if bar.length() != Some(size) {
-                let template = "{prefix}: Pushing [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
-                bar.set_style(
-                    ProgressStyle::with_template(template)
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
-                );
-                bar.set_length(size);
+    fn blob(&self, blob: &Blob, event: Event) {
+        match event {
+            Event::Damaged(damage) => self.multi.suspend(|| warn_damaged(&blob.digest, &damage)),
+            _ if !blob.is_layer() => {}
+            Event::Waiting => {
+                self.bar(blob, Some("Preparing"));
             }
-            bar.set_position(done);
+            Event::Started => self.moving(blob, 0),
+            Event::Progress(done) => self.moving(blob, done),
+            Event::Done(outcome) => self.finish(blob, self.direction.outcome(&outcome)),
         }
-    }
-    fn pushed(&self, digest: &Digest) {
-        self.finish(digest, "Pushed".to_string());
     }
 }
 
 impl Bars {
-    fn finish(&self, digest: &Digest, message: String) {
-        if let Some(bar) = self.bar(digest) {
-            bar.set_style(
-                ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.finish_with_message(message);
-        }
+    /// The layer's bar, made on first use, with `message` in place of a bar for now.
+    fn bar(&self, blob: &Blob, message: Option<&'static str>) -> ProgressBar {
+        let mut bars = self.bars.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        bars.entry(blob.digest.clone())
+            .or_insert_with(|| {
+                let bar = self.multi.add(ProgressBar::new(blob.size));
+                bar.set_style(text_style());
+                bar.set_prefix(blob.digest.short().to_string());
+                bar.set_message(message.unwrap_or_default());
+                bar
+            })
+            .clone()
     }
+
+    fn moving(&self, blob: &Blob, done: u64) {
+        let bar = self.bar(blob, None);
+        if bar.message() != self.direction.moving() {
+            let template = "{prefix}: {msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
+            let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style.progress_chars("=> "));
+            bar.set_length(blob.size);
+            bar.set_message(self.direction.moving());
+        }
+        bar.set_position(done);
+    }
+
+    fn finish(&self, blob: &Blob, message: String) {
+        let bar = self.bar(blob, None);
+        bar.set_style(text_style());
+        bar.finish_with_message(super::escape(&message).into_owned());
+    }
+}
+
+fn text_style() -> ProgressStyle {
+    ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar())
 }

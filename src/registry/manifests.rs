@@ -24,6 +24,7 @@ pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
     application/vnd.docker.distribution.manifest.v1+prettyjws;q=0.1";
 
 /// A manifest or index as the registry sent it.
+#[derive(Clone)]
 pub struct FetchedManifest {
     pub bytes: Vec<u8>,
     pub media_type: String,

@@ -6,9 +6,11 @@
 
 use std::sync::Arc;
 
+use super::TransferError;
 use super::check::{Broken, Report, walk_entries};
-use super::pull::{PullOptions, PullReporter, pull};
-use super::{Platform, TransferError};
+use super::pull::{PullOptions, pull};
+use super::report::Reporter;
+use crate::image::Platform;
 use crate::registry::RegistryClient;
 use crate::store::{Damage, Store, StoreError};
 
@@ -41,7 +43,7 @@ pub enum Unmendable {
 pub struct Fetch<'a> {
     pub sources: &'a dyn Fn(&crate::reference::Reference) -> Option<Vec<Arc<RegistryClient>>>,
     pub max_downloads: usize,
-    pub reporter: Arc<dyn PullReporter>,
+    pub reporter: Arc<dyn Reporter>,
 }
 
 /// Mends what `report` found; returns what became of each broken entry.
@@ -68,7 +70,7 @@ pub async fn repair(store: &Store, report: &Report, fetch: &Fetch<'_>) -> Result
 /// Pulls the entry's content again by digest, for each platform it had; checks it is whole.
 async fn refetch(store: &Store, broken: &Broken, fetch: &Fetch<'_>) -> Result<(), Unmendable> {
     let reference = broken.reference.as_ref().ok_or(Unmendable::NoName)?;
-    let digest = super::descriptor_digest(&broken.entry).map_err(|_| Unmendable::NoName)?;
+    let digest = crate::image::descriptor_digest(&broken.entry).map_err(|_| Unmendable::NoName)?;
     let by_digest = reference.repository_reference().with_digest(digest);
     let sources = (fetch.sources)(reference).ok_or(Unmendable::NoRegistry)?;
     let had_digest_name = store.names()?.iter().any(|entry| entry.reference.as_ref() == Some(&by_digest));

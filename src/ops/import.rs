@@ -7,9 +7,9 @@ use std::path::{Component, Path};
 
 use serde::Serialize;
 
-use super::layer::{Plain, prepare_layer};
-use super::{ImageError, Platform, descriptor, entry_descriptor, manifest_bytes, media};
 use crate::digest::Digest;
+use crate::image::layer::{Plain, prepare_layer};
+use crate::image::{ImageError, Platform, descriptor, entry_descriptor, manifest_bytes, media};
 use crate::reference::Reference;
 use crate::store::Store;
 

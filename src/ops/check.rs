@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use oci_spec::image::Descriptor;
 
-use super::{Document, MAX_NESTING, Platform, descriptor_digest, media};
 use crate::digest::Digest;
+use crate::image::{Document, MAX_NESTING, Platform, descriptor_digest, media};
 use crate::reference::Reference;
 use crate::store::{BlobCheck, Blobs, Damage, Store, StoreError, ref_name};
 

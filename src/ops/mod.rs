@@ -1,0 +1,23 @@
+//! Operations: what is done to images, apart from what an image is (`image/`), as cargo keeps
+//! `ops/` apart from its types. Each operation takes a store, registry clients and a reporter,
+//! and never prints: commands turn its events into docker's lines.
+//!
+//! - `pull`, `push`, `copy`: registry ↔ store, registry → registry; `resolve`: the manifest
+//!   resolution pull and copy share; `damage`: how they meet damaged blobs; `concurrent`: how
+//!   their blobs move several at once; `report`: the one reporter they tell what they do.
+//! - `import`: a root-filesystem tarball → an image.
+//! - `check`, `repair`: `system check [--repair]`.
+
+pub mod check;
+mod concurrent;
+pub mod copy;
+mod damage;
+mod error;
+pub mod import;
+pub mod pull;
+pub mod push;
+pub mod repair;
+pub mod report;
+mod resolve;
+
+pub use error::TransferError;

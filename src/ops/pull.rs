@@ -1,0 +1,304 @@
+//! `pull`: registry → store. The manifest (and, for an index, the platform's manifest) is
+//! resolved and verified (`resolve.rs`); missing blobs stream in several at once, largest
+//! first, each straight into a partial file while it is hashed, and become visible only once
+//! size and digest match. Names are added last, so an interrupted pull leaves no name pointing
+//! at a missing blob.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::TransferError;
+use super::concurrent::{OnError, run_all};
+use super::report::{Blob, Event, Outcome, Reporter};
+use super::resolve::{self, blobs_of, platform_manifest, stored_manifest};
+use crate::digest::{Digest, Mismatch};
+use crate::image::{Document, Platform, descriptor, descriptor_digest, entry_descriptor, media};
+use crate::reference::Reference;
+use crate::registry::{FetchedManifest, RegistryClient, RegistryError};
+use crate::store::{Claim, PartialBlob, Store, StoreError};
+use oci_spec::image::ImageManifest;
+use reqwest::{Response, StatusCode};
+
+/// How often a blob download is resumed after its connection broke.
+const DOWNLOAD_ATTEMPTS: u32 = 5;
+
+pub struct Pulled {
+    /// The digest the reference points at (the index's, for a multi-platform image).
+    pub digest: Digest,
+    pub up_to_date: bool,
+}
+
+pub struct PullOptions<'a> {
+    pub platform: &'a Platform,
+    pub max_downloads: usize,
+}
+
+/// The image a pull stores: the document the reference names and the platform's manifest.
+struct Resolved {
+    client: Arc<RegistryClient>,
+    top: FetchedManifest,
+    manifest: (FetchedManifest, ImageManifest),
+}
+
+/// Pulls `reference` through the first of `sources` that has it (mirrors, then the registry).
+pub async fn pull(
+    sources: &[Arc<RegistryClient>],
+    store: &Store,
+    reference: &Reference,
+    options: &PullOptions<'_>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<Pulled, TransferError> {
+    let resolved = resolve(sources, store, reference, options.platform).await?;
+    reporter.pulling(&resolve::target(reference), reference.repository());
+    let _writer = store.writer_lock()?;
+    let blobs = blobs_of(&resolved.manifest.1)?;
+    let downloads = Downloads { client: resolved.client.clone(), store, repository: reference.repository() };
+    let downloaded = downloads.all(&blobs, options.max_downloads, reporter).await?;
+    let unchanged = name_image(store, reference, &resolved, &blobs)?;
+    Ok(Pulled { digest: resolved.top.digest, up_to_date: unchanged && !downloaded })
+}
+
+async fn resolve(
+    sources: &[Arc<RegistryClient>],
+    store: &Store,
+    reference: &Reference,
+    platform: &Platform,
+) -> Result<Resolved, TransferError> {
+    let (client, top) = fetch_top(sources, store, reference).await?;
+    let manifest = match resolve::parse(&top, client.registry())? {
+        Document::Manifest(manifest) => (top.clone(), manifest),
+        Document::Index(index) => {
+            let entry = resolve::choose(index.manifests(), platform, &top.digest)?;
+            platform_manifest(&client, Some(store), reference.repository(), &descriptor_digest(entry)?).await?
+        }
+    };
+    Ok(Resolved { client, top, manifest })
+}
+
+/// Stores the documents and names the image; returns whether the name was already there.
+fn name_image(
+    store: &Store,
+    reference: &Reference,
+    resolved: &Resolved,
+    blobs: &[Blob],
+) -> Result<bool, TransferError> {
+    let (manifest_fetched, manifest) = &resolved.manifest;
+    let top = &resolved.top;
+    store.write_blob(&manifest_fetched.bytes, Some(&manifest_fetched.digest))?;
+    let top_media = if top.digest == manifest_fetched.digest {
+        manifest.media_type().as_ref().map_or_else(|| media::OCI_MANIFEST.to_string(), ToString::to_string)
+    } else {
+        store.write_blob(&top.bytes, Some(&top.digest))?;
+        top.media_type.clone()
+    };
+    let entry = entry_descriptor(store, descriptor(&top_media, &top.digest, top.bytes.len() as u64))?;
+    let name = match reference.digest() {
+        Some(_) => reference.repository_reference().with_digest(top.digest.clone()),
+        None => reference.clone().with_default_tag(),
+    };
+    let mut index = store.lock_index()?;
+    let unchanged =
+        index.get(&name).is_some_and(|existing| existing.descriptor.digest().as_ref() == top.digest.as_str());
+    index.set(&name, entry);
+    index.add_sources(&reference.name(), blobs.iter().map(|blob| &blob.digest))?;
+    index.save()?;
+    Ok(unchanged)
+}
+
+/// The manifest (or index) the reference names, from the first source that answers.
+async fn fetch_top(
+    sources: &[Arc<RegistryClient>],
+    store: &Store,
+    reference: &Reference,
+) -> Result<(Arc<RegistryClient>, FetchedManifest), TransferError> {
+    let Some((registry, mirrors)) = sources.split_last() else {
+        return Err(TransferError::Registry(RegistryError::Setup {
+            registry: reference.registry().into(),
+            reason: "no registry to pull from".into(),
+        }));
+    };
+    for mirror in mirrors {
+        match fetch_current(mirror, store, reference).await {
+            Ok(fetched) => return Ok((mirror.clone(), fetched)),
+            // A mirror that fails is skipped; the registry itself is the last word.
+            Err(err) => {
+                mirror.transport().debug(&format!("mirror {} failed: {err}; trying the next source", mirror.registry()))
+            }
+        }
+    }
+    Ok((registry.clone(), fetch_current(registry, store, reference).await?))
+}
+
+async fn fetch_current(
+    client: &RegistryClient,
+    store: &Store,
+    reference: &Reference,
+) -> Result<FetchedManifest, RegistryError> {
+    match current_in_store(client, store, reference).await {
+        Some(current) => Ok(current),
+        None => resolve::fetch_top(client, reference).await,
+    }
+}
+
+/// The manifest the store already holds for the reference, when it is the current one: named
+/// by digest, or what a `HEAD` says the tag points at. An up-to-date pull then spends no `GET`,
+/// which Docker Hub counts against its pull limit; a name the store does not have yet costs
+/// no `HEAD`.
+async fn current_in_store(client: &RegistryClient, store: &Store, reference: &Reference) -> Option<FetchedManifest> {
+    let digest = match reference.digest() {
+        Some(digest) => digest.clone(),
+        None => {
+            let name = reference.clone().with_default_tag();
+            let known = store.names().ok()?.iter().any(|entry| entry.reference.as_ref() == Some(&name));
+            if !known {
+                return None;
+            }
+            client.head_manifest(reference.repository(), &resolve::target(reference)).await.ok()??
+        }
+    };
+    stored_manifest(store, &digest)
+}
+
+/// How a download's body ended.
+enum Received {
+    End,
+    Broken(reqwest::Error),
+    /// The registry sent more than the blob's size.
+    TooLong,
+}
+
+/// The blob downloads of one pull.
+#[derive(Clone)]
+struct Downloads<'a> {
+    client: Arc<RegistryClient>,
+    store: &'a Store,
+    repository: &'a str,
+}
+
+impl Downloads<'_> {
+    /// Downloads every blob the store lacks; returns whether anything was downloaded.
+    async fn all(
+        &self,
+        blobs: &[Blob],
+        max_downloads: usize,
+        reporter: Arc<dyn Reporter>,
+    ) -> Result<bool, TransferError> {
+        let mut wanted: Vec<Blob> = Vec::new();
+        for blob in blobs {
+            if super::damage::present_for_pull(self.store, blob, &*reporter)? {
+                reporter.blob(blob, Event::Done(Outcome::AlreadyThere));
+            } else if !wanted.iter().any(|known| known.digest == blob.digest) {
+                wanted.push(blob.clone());
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(false);
+        }
+        wanted.sort_by_key(|blob| std::cmp::Reverse(blob.size)); // the longest downloads start first
+        let jobs = wanted.into_iter().map(|blob| {
+            let (client, store, repository) = (self.client.clone(), self.store.clone(), self.repository.to_string());
+            let reporter = reporter.clone();
+            async move {
+                let downloads = Downloads { client, store: &store, repository: &repository };
+                reporter.blob(&blob, Event::Started);
+                downloads.one(&blob, &*reporter).await?;
+                reporter.blob(&blob, Event::Done(Outcome::Downloaded));
+                Ok(())
+            }
+        });
+        run_all(jobs, max_downloads, "download", OnError::LetOthersFinish).await?;
+        Ok(true)
+    }
+
+    /// Downloads one blob, resuming with `Range` after a broken connection.
+    async fn one(&self, blob: &Blob, reporter: &dyn Reporter) -> Result<(), TransferError> {
+        for attempt in 1..=DOWNLOAD_ATTEMPTS {
+            let Some(mut partial) = self.claim(&blob.digest).await? else { return Ok(()) };
+            let offset = partial.offset();
+            let mut response = self.client.get_blob(self.repository, &blob.digest, offset.min(blob.size)).await?;
+            if offset > 0 && response.status() != StatusCode::PARTIAL_CONTENT {
+                partial.restart()?; // the server sent the whole blob
+            }
+            reporter.blob(blob, Event::Progress(partial.offset()));
+            match self.receive(&mut response, &mut partial, blob, reporter).await? {
+                Received::End if partial.offset() == blob.size => return self.finish(partial, blob),
+                Received::TooLong => {
+                    partial.discard(); // bytes that cannot be the blob are not kept to resume
+                    return Err(self.size_mismatch(blob, blob.size + 1));
+                }
+                // A short body or a broken connection: resume from what is on disk.
+                _ if attempt < DOWNLOAD_ATTEMPTS => {
+                    let at = partial.offset();
+                    let (digest, size) = (&blob.digest, blob.size);
+                    self.client
+                        .transport()
+                        .debug(&format!("blob {digest}: connection broke at {at} of {size} bytes; resuming"));
+                    drop(partial);
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                }
+                Received::Broken(source) => {
+                    let (registry, what) =
+                        (self.client.registry().to_string(), format!("the download of {}", blob.digest));
+                    return Err(RegistryError::Transfer { registry, what, source }.into());
+                }
+                Received::End => return Err(self.size_mismatch(blob, partial.offset())),
+            }
+        }
+        Err(self.size_mismatch(blob, 0))
+    }
+
+    /// This process's partial file for the blob (waiting while another process downloads
+    /// it); `None` when the blob is in the store by now.
+    async fn claim(&self, digest: &Digest) -> Result<Option<PartialBlob<'_>>, TransferError> {
+        loop {
+            match self.store.claim_download(digest)? {
+                Claim::Mine(partial) => return Ok(Some(partial)),
+                Claim::Present => return Ok(None),
+                Claim::Busy => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+
+    /// Writes the answer's body into the partial file, never past the blob's size.
+    async fn receive(
+        &self,
+        response: &mut Response,
+        partial: &mut PartialBlob<'_>,
+        blob: &Blob,
+        reporter: &dyn Reporter,
+    ) -> Result<Received, TransferError> {
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if partial.offset() + chunk.len() as u64 > blob.size => return Ok(Received::TooLong),
+                Ok(Some(chunk)) => {
+                    partial.write(&chunk)?;
+                    reporter.blob(blob, Event::Progress(partial.offset()));
+                }
+                Ok(None) => return Ok(Received::End),
+                Err(err) => return Ok(Received::Broken(err)),
+            }
+        }
+    }
+
+    fn finish(&self, partial: PartialBlob<'_>, blob: &Blob) -> Result<(), TransferError> {
+        partial.finish(&blob.digest, blob.size).map_err(|err| match err {
+            StoreError::Corrupt(Mismatch { actual, .. }) => self.registry_error(blob, |registry, what| {
+                RegistryError::DigestMismatch { registry, what, expected: blob.digest.clone(), actual }
+            }),
+            other => other.into(),
+        })
+    }
+
+    fn size_mismatch(&self, blob: &Blob, actual: u64) -> TransferError {
+        self.registry_error(blob, |registry, what| RegistryError::SizeMismatch {
+            registry,
+            what,
+            expected: blob.size,
+            actual,
+        })
+    }
+
+    fn registry_error(&self, blob: &Blob, make: impl FnOnce(String, String) -> RegistryError) -> TransferError {
+        make(self.client.registry().to_string(), format!("blob {}", blob.digest)).into()
+    }
+}

@@ -1,0 +1,66 @@
+//! What an operation tells the person watching, blob by blob: one reporter for pull, push and
+//! copy. Operations report every blob they move (config and manifests too) with its
+//! [`BlobKind`]; the output layer decides what to show (docker shows layers) and in which
+//! words (`Downloading` / `Pushing`).
+
+use crate::digest::Digest;
+
+/// A blob an operation moves: what docker's lines name, and how large it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Blob {
+    pub digest: Digest,
+    pub size: u64,
+    pub kind: BlobKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlobKind {
+    Config,
+    Layer,
+}
+
+impl Blob {
+    pub fn is_layer(&self) -> bool {
+        self.kind == BlobKind::Layer
+    }
+}
+
+/// What happens to a blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Push: it will be looked at (docker's `Preparing`).
+    Waiting,
+    /// Its bytes start to move.
+    Started,
+    /// This many bytes of it have moved, counted from its start.
+    Progress(u64),
+    /// The copy in the store was damaged (how) and is fetched again.
+    Damaged(String),
+    /// It is where it has to be.
+    Done(Outcome),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Downloaded into the store (`Pull complete`).
+    Downloaded,
+    /// Uploaded to the registry (`Pushed`).
+    Uploaded,
+    /// The destination had it (`Already exists`, `Layer already exists`).
+    AlreadyThere,
+    /// The registry mounted it from this repository (`Mounted from REPO`).
+    Mounted(String),
+}
+
+pub trait Reporter: Send + Sync {
+    /// A pull of `tag` from `repository` begins (`TAG: Pulling from REPO`).
+    fn pulling(&self, _tag: &str, _repository: &str) {}
+    fn blob(&self, blob: &Blob, event: Event);
+}
+
+/// Reports nothing: for operations whose caller shows nothing (`-q`, repairs).
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn blob(&self, _: &Blob, _: Event) {}
+}
