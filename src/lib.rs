@@ -14,6 +14,7 @@ pub mod parallel;
 pub mod reference;
 pub mod registry;
 pub mod store;
+pub mod units;
 
 use std::process::ExitCode;
 

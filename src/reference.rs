@@ -23,6 +23,19 @@ pub const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
 const LEGACY_DOCKER_HUB: &str = "index.docker.io";
 /// The namespace of Docker Hub's official images (`ubuntu` is `library/ubuntu`).
 const OFFICIAL_PREFIX: &str = "library/";
+/// Every name Docker Hub goes by: in references, in `docker login`, as its API host.
+pub const DOCKER_HUB_NAMES: [&str; 3] = [DOCKER_HUB, LEGACY_DOCKER_HUB, DOCKER_HUB_API_HOST];
+
+/// Whether `host` is one of Docker Hub's names.
+pub fn is_docker_hub(host: &str) -> bool {
+    DOCKER_HUB_NAMES.contains(&host)
+}
+
+/// The host that serves a registry's API (`docker.io` is served by `registry-1.docker.io`).
+pub fn api_host(registry: &str) -> &str {
+    if registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { registry }
+}
+
 /// distribution's `RepositoryNameTotalLengthMax`, counted over `registry/path` like Docker
 /// releases before distribution/reference v0.6 and the OCI distribution spec's client limit.
 const NAME_LENGTH_MAX: usize = 255;
@@ -191,7 +204,7 @@ impl Reference {
 
     /// The host that serves the registry API: Docker Hub's differs from its name.
     pub fn api_host(&self) -> &str {
-        if self.is_docker_hub() { DOCKER_HUB_API_HOST } else { &self.registry }
+        api_host(&self.registry)
     }
 
     pub fn is_docker_hub(&self) -> bool {

@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use super::ArchiveError;
 use super::entries::{Entries, EntryReader, Located};
-use super::load::Found;
+use super::{Found, check_diff_id};
 use crate::digest::Digest;
-use crate::image::layer::{Plain, PreparedLayer, prepare_layer};
+use crate::image::layer::{Plain, prepare_layer};
 use crate::image::{descriptor, media, parse_config};
 use crate::parallel;
 use crate::reference::Reference;
@@ -134,17 +134,6 @@ fn store_layers(
     });
     let sealed = prepared.into_iter().collect::<Result<Vec<_>, _>>()?;
     sealed.into_iter().map(|(diff_id, blob)| Ok((diff_id, blob.publish()?))).collect()
-}
-
-pub(super) fn check_diff_id(path: &str, layer: &PreparedLayer, expected: &Digest) -> Result<(), ArchiveError> {
-    match &layer.diff_id {
-        Some(actual) if actual != expected => Err(ArchiveError::DiffIdMismatch {
-            path: path.to_string(),
-            expected: expected.clone(),
-            actual: actual.clone(),
-        }),
-        _ => Ok(()),
-    }
 }
 
 fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, (Digest, u64)>) -> Result<Found, ArchiveError> {

@@ -3,10 +3,8 @@
 
 use std::fs::File;
 
-use oci_spec::image::Descriptor;
-
 use super::entries::Entries;
-use super::{ArchiveError, docker, oci};
+use super::{ArchiveError, Found, docker, oci};
 use crate::digest::Digest;
 use crate::image::{self, ANNOTATION_ID};
 use crate::reference::Reference;
@@ -17,12 +15,6 @@ use crate::store::Store;
 pub struct LoadedImage {
     pub name: Option<Reference>,
     pub id: Digest,
-}
-
-/// A stored manifest or index that is ready to be named.
-pub(super) struct Found {
-    pub names: Vec<Reference>,
-    pub descriptor: Descriptor,
 }
 
 /// Loads every image of the archive in `file` into the store.

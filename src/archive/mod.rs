@@ -13,9 +13,32 @@ pub use entries::Located;
 pub use load::{LoadedImage, load};
 pub use save::save;
 
+use oci_spec::image::Descriptor;
+
 use crate::digest::Digest;
 use crate::image::ImageError;
+use crate::image::layer::PreparedLayer;
+use crate::reference::Reference;
 use crate::store::StoreError;
+
+/// A stored manifest or index that is ready to be named: what each format's reader gives
+/// `load`.
+struct Found {
+    names: Vec<Reference>,
+    descriptor: Descriptor,
+}
+
+/// A layer's diff_id, as the archive's config says it must be.
+fn check_diff_id(path: &str, layer: &PreparedLayer, expected: &Digest) -> Result<(), ArchiveError> {
+    match &layer.diff_id {
+        Some(actual) if actual != expected => Err(ArchiveError::DiffIdMismatch {
+            path: path.to_string(),
+            expected: expected.clone(),
+            actual: actual.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {

@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use oci_spec::image::{Descriptor, ImageIndex};
 
 use super::ArchiveError;
-use super::docker::check_diff_id;
 use super::entries::Entries;
-use super::load::Found;
+use super::{Found, check_diff_id};
 use crate::digest::Digest;
 use crate::image::layer::{Plain, prepare_layer};
 use crate::image::{Document, MAX_NESTING, descriptor_digest, parse_config};

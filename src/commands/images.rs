@@ -8,9 +8,10 @@ use serde::Serialize;
 use super::Context;
 use crate::cli::{Format, ImagesArgs};
 use crate::image::{self, Kind, Summary};
-use crate::output::{self, table, units};
+use crate::output::{self, table};
 use crate::reference::Reference;
 use crate::store::NameEntry;
+use crate::units;
 
 const NONE: &str = "<none>";
 

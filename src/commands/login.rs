@@ -11,7 +11,7 @@ use super::Context;
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::credentials::{self, Credentials, DOCKER_HUB_KEY, Secret, file, keyring};
 use crate::output;
-use crate::reference::{DOCKER_HUB, DOCKER_HUB_API_HOST};
+use crate::reference::{DOCKER_HUB, api_host};
 use crate::registry::RegistryClient;
 
 /// A registry as `login` names it: where its API is, and the key its credentials live under.
@@ -39,7 +39,7 @@ impl Server {
 pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
     let credentials = read_credentials(&args)?;
-    let api_host = if server.registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { server.registry.as_str() };
+    let api_host = api_host(&server.registry);
     let client = RegistryClient::new(context.transport()?, &server.registry, api_host, Some(credentials.clone()));
     let identity =
         Arc::new(client).verify_credentials().await.with_context(|| format!("cannot log in to {}", server.key))?;

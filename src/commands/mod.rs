@@ -28,7 +28,7 @@ use crate::config::Config;
 use crate::credentials;
 use crate::image::{self, Summary, Target};
 use crate::output;
-use crate::reference::{DOCKER_HUB, DOCKER_HUB_API_HOST, Reference};
+use crate::reference::{Reference, api_host};
 use crate::registry::{RegistryClient, Transport};
 use crate::store::{NameEntry, Store};
 
@@ -79,7 +79,8 @@ impl Context {
         }
         let mut insecure = self.global.insecure_registries.clone();
         insecure.extend(self.config()?.insecure());
-        let transport = Arc::new(Transport::new(insecure, &self.config_dir, self.global.debug));
+        let log = Arc::new(output::StderrLog { debug: self.global.debug });
+        let transport = Arc::new(Transport::new(insecure, &self.config_dir, log));
         Ok(self.transport.get_or_init(|| transport).clone())
     }
 
@@ -87,8 +88,7 @@ impl Context {
     fn client(&self, registry: &str) -> anyhow::Result<Arc<RegistryClient>> {
         let warn = |warning: &str| output::status(&format!("WARNING: {warning}"));
         let credentials = credentials::lookup(registry, &self.config_dir, &warn);
-        let api_host = if registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { registry };
-        Ok(Arc::new(RegistryClient::new(self.transport()?, registry, api_host, credentials)))
+        Ok(Arc::new(RegistryClient::new(self.transport()?, registry, api_host(registry), credentials)))
     }
 
     /// Where to pull `reference` from: Docker Hub's mirrors first, then the registry itself.

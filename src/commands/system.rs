@@ -6,8 +6,8 @@ use super::Context;
 use crate::cli::{CheckArgs, SystemCommand};
 use crate::ops::check::{self, Report};
 use crate::ops::repair::{self, Fetch, Mended};
-use crate::output::{self, units};
 use crate::parallel;
+use crate::{output, units};
 
 pub async fn run(command: SystemCommand, context: &Context) -> anyhow::Result<()> {
     match command {

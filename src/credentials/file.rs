@@ -3,33 +3,13 @@
 //! read-modify-write under `<config>/auth.json.lock` (as `index.json`'s is under the store's
 //! lock), so that logins running at once to different registries each keep their entry.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-use super::{Credentials, key_host};
-
-#[derive(Default, Serialize, Deserialize)]
-pub(super) struct AuthFile {
-    #[serde(default)]
-    pub auths: BTreeMap<String, AuthEntry>,
-}
-
-#[derive(Clone, Default, Serialize, Deserialize)]
-pub(super) struct AuthEntry {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identitytoken: Option<String>,
-}
+use super::auths::{self, AuthEntry, AuthFile};
+use super::{Credentials, CredentialsError, key_host};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthFileError {
@@ -59,28 +39,13 @@ pub(super) fn read(path: &Path) -> Result<AuthFile, AuthFileError> {
 }
 
 /// The credentials an `auths` file holds for `host` (already normalised with `key_host`).
-pub(super) fn lookup(path: &Path, host: &str) -> Result<Option<Credentials>, String> {
-    let file = read(path).map_err(|err| err.to_string())?;
-    let Some(entry) = file.auths.iter().find(|(key, _)| key_host(key) == host).map(|(_, entry)| entry) else {
-        return Ok(None);
-    };
-    super::docker::decode(entry).map_err(|reason| format!("{}: the entry for {host} {reason}", path.display()))
+pub(super) fn lookup(path: &Path, host: &str) -> Result<Option<Credentials>, CredentialsError> {
+    auths::find(&read(path)?.auths, host, path)
 }
 
 /// Stores `credentials` under `key`, keeping every other entry; returns the file's path.
 pub fn store(config_dir: &Path, key: &str, credentials: &Credentials) -> Result<PathBuf, AuthFileError> {
-    let entry = match credentials {
-        Credentials::Password { username, password } => {
-            use base64::Engine as _;
-            let auth = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-            AuthEntry { auth: Some(auth), ..AuthEntry::default() }
-        }
-        Credentials::IdentityToken { username, token } => AuthEntry {
-            username: Some(username.clone()),
-            identitytoken: Some(token.expose().to_string()),
-            ..AuthEntry::default()
-        },
-    };
+    let entry = AuthEntry::encode(credentials);
     update(config_dir, |file| {
         file.auths.insert(key.to_string(), entry);
         true

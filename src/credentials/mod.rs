@@ -3,13 +3,28 @@
 //! Sources, in order (SPEC §2): the OS keyring; `<config>/auth.json`; Docker's `config.json`
 //! (`credHelpers`, `credsStore`, `auths`); podman's `auth.json`.
 
+mod auths;
 mod docker;
 pub mod file;
 pub mod helper;
 pub mod keyring;
 mod secret;
 
+pub use auths::BadEntry;
+
+use crate::reference::is_docker_hub;
 pub use secret::Secret;
+
+/// Why a credential source could not be read; a lookup warns and goes on to the next source.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    #[error(transparent)]
+    File(#[from] file::AuthFileError),
+    #[error("{}: the entry for {host} {reason}", path.display())]
+    BadEntry { path: std::path::PathBuf, host: String, reason: BadEntry },
+    #[error(transparent)]
+    Helper(#[from] helper::HelperError),
+}
 
 /// Docker Hub's credential key, as `docker login` writes it.
 pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
@@ -32,20 +47,15 @@ impl Credentials {
 
 /// The key credentials are stored under for a registry host (`docker.io` → Docker Hub's key).
 pub fn credential_key(registry: &str) -> String {
-    match registry {
-        "docker.io" | "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB_KEY.to_string(),
-        other => other.to_string(),
-    }
+    if is_docker_hub(registry) { DOCKER_HUB_KEY.to_string() } else { registry.to_string() }
 }
 
 /// The host a stored key or a `login` argument names: `https://host:port/v2/` → `host:port`.
 pub fn key_host(key: &str) -> String {
     let without_scheme = key.split_once("://").map_or(key, |(_, rest)| rest);
     let host = without_scheme.split('/').next().unwrap_or_default();
-    match host {
-        "docker.io" | "index.docker.io" | "registry-1.docker.io" => "index.docker.io".to_string(),
-        other => other.to_string(),
-    }
+    // One spelling for Docker Hub, the one its credential key has.
+    if is_docker_hub(host) { "index.docker.io".to_string() } else { host.to_string() }
 }
 
 /// Finds credentials for `registry` (as in a reference: `localhost:5000`, `docker.io`).
@@ -57,7 +67,7 @@ pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str))
     if let Some(found) = keyring::get(&key) {
         return Some(found);
     }
-    let sources: [&dyn Fn() -> Result<Option<Credentials>, String>; 3] =
+    let sources: [&dyn Fn() -> Result<Option<Credentials>, CredentialsError>; 3] =
         [&|| file::lookup(&file::path(config_dir), &host), &|| docker::lookup(&host, &key), &|| {
             podman_path().map_or(Ok(None), |path| file::lookup(&path, &host))
         }];
@@ -65,7 +75,7 @@ pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str))
         match source() {
             Ok(Some(found)) => return Some(found),
             Ok(None) => {}
-            Err(message) => warn(&message),
+            Err(error) => warn(&error.to_string()),
         }
     }
     None
@@ -75,12 +85,12 @@ pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str))
 /// the one it needs, without a file, keyring or helper (for fuzzing): each entry's host (as
 /// [`key_host`] gives it) with its credentials; an error for the first entry that has none.
 pub fn parse_auth_file(text: &str) -> Result<Vec<(String, Option<Credentials>)>, String> {
-    let file: file::AuthFile = serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))?;
+    let file: auths::AuthFile = serde_json::from_str(text).map_err(|err| format!("not valid JSON: {err}"))?;
     file.auths
         .iter()
         .map(|(key, entry)| {
             let host = key_host(key);
-            let credentials = docker::decode(entry).map_err(|reason| format!("the entry for {host} {reason}"))?;
+            let credentials = entry.decode().map_err(|reason| format!("the entry for {host} {reason}"))?;
             Ok((host, credentials))
         })
         .collect()

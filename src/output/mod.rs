@@ -4,7 +4,6 @@
 mod escape;
 pub mod progress;
 pub mod table;
-pub mod units;
 
 use std::io::{self, Write};
 
@@ -19,6 +18,25 @@ pub fn line(text: &str) -> io::Result<()> {
 /// Writes one line of status or warning to stderr.
 pub fn status(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{}", escape(text));
+}
+
+/// The registry layer's messages on stderr: `DEBUG ...` lines with `--debug`, `WARNING: ...`.
+pub struct StderrLog {
+    pub debug: bool,
+}
+
+impl crate::registry::Log for StderrLog {
+    fn debugging(&self) -> bool {
+        self.debug
+    }
+
+    fn debug(&self, line: &str) {
+        status(&format!("DEBUG {line}"));
+    }
+
+    fn warning(&self, text: &str) {
+        status(&format!("WARNING: {text}"));
+    }
 }
 
 /// Renders an error once: the message, each cause on its own line, then hints.

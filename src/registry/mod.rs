@@ -18,7 +18,7 @@ pub use auth::{Challenge, parse_challenge};
 pub use client::RegistryClient;
 pub use error::RegistryError;
 pub use manifests::FetchedManifest;
-pub use transport::Transport;
+pub use transport::{Log, Transport};
 
 /// `HOST[:PORT]` of a URL, as registries and `certs.d` folders name hosts.
 pub fn host_port(url: &reqwest::Url) -> String {

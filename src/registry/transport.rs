@@ -1,12 +1,13 @@
 //! The HTTP transport all registry traffic goes through: one reqwest client per registry host
 //! (connections and HTTP/2 reused by every request and every parallel download), TLS roots
 //! from the system plus Docker's `certs.d` folders (SPEC §3), HTTPS-then-HTTP for loopback and
-//! insecure registries, retries with backoff, and the `--debug` request log.
+//! insecure registries, retries with backoff, and the `--debug` request log, which goes where
+//! the command layer's [`Log`] says (the registry layer prints nothing itself).
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, RequestBuilder, Response, StatusCode, redirect};
@@ -15,17 +16,25 @@ use super::RegistryError;
 use super::safe_url;
 use super::tls::CertFolders;
 use crate::config::InsecureEntry;
-use crate::output;
 
 /// How many times a request is tried in all before a transient failure is final.
 pub const ATTEMPTS: u32 = 5;
 /// The longest `Retry-After` hoist waits for before giving up instead.
 const MAX_RETRY_AFTER: u64 = 60;
 
+/// Where the transport's messages go.
+pub trait Log: Send + Sync {
+    /// Whether `--debug` lines are wanted (they are not even made otherwise).
+    fn debugging(&self) -> bool;
+    fn debug(&self, line: &str);
+    /// A warning the registry sent (`Warning: 299`), for the person at the terminal.
+    fn warning(&self, text: &str);
+}
+
 pub struct Transport {
     insecure: Vec<InsecureEntry>,
     cert_folders: Vec<PathBuf>,
-    debug: bool,
+    log: Arc<dyn Log>,
     retry_base: Duration,
     /// How long a read may wait for a byte: a registry that stalls is an error, not a hang.
     read_timeout: Duration,
@@ -40,7 +49,7 @@ pub struct Transport {
 impl Transport {
     /// `insecure` are `HOST[:PORT]` from the command line and `config.toml`; `config_dir` holds
     /// hoist's own `certs.d`.
-    pub fn new(insecure: Vec<InsecureEntry>, config_dir: &Path, debug: bool) -> Transport {
+    pub fn new(insecure: Vec<InsecureEntry>, config_dir: &Path, log: Arc<dyn Log>) -> Transport {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let retry_base = test_millis("HOIST_TEST_RETRY_MS").unwrap_or(Duration::from_millis(500));
         let read_timeout = test_millis("HOIST_TEST_READ_TIMEOUT_MS").unwrap_or(Duration::from_secs(60));
@@ -48,7 +57,7 @@ impl Transport {
             read_timeout,
             insecure,
             cert_folders: vec![PathBuf::from("/etc/docker/certs.d"), config_dir.join("certs.d")],
-            debug,
+            log,
             retry_base,
             clients: Mutex::new(HashMap::new()),
             calm_until: Mutex::new(None),
@@ -195,7 +204,7 @@ impl Transport {
             let Some(text) = warning_text(value) else { continue };
             let mut shown = self.warnings_shown.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if shown.insert(text.clone()) {
-                output::status(&format!("WARNING: {text}"));
+                self.log.warning(&text);
             }
         }
     }
@@ -205,7 +214,7 @@ impl Transport {
     }
 
     fn log(&self, method: &reqwest::Method, url: &str, result: &Result<Response, reqwest::Error>, started: Instant) {
-        if !self.debug {
+        if !self.log.debugging() {
             return;
         }
         let elapsed = started.elapsed().as_millis();
@@ -213,13 +222,13 @@ impl Transport {
             Ok(response) => response.status().as_u16().to_string() + &rate_limit_headers(response),
             Err(err) => format!("error: {err}"),
         };
-        output::status(&format!("DEBUG {method} {url} {outcome} ({elapsed} ms)"));
+        self.log.debug(&format!("{method} {url} {outcome} ({elapsed} ms)"));
     }
 
     /// Logs a request hoist made outside `send` (a retry inside a stream, say).
     pub fn debug(&self, message: &str) {
-        if self.debug {
-            output::status(&format!("DEBUG {message}"));
+        if self.log.debugging() {
+            self.log.debug(message);
         }
     }
 }

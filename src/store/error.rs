@@ -129,7 +129,7 @@ fn full_disk_hint(root: &Path) -> String {
         "{} holds {} of partial downloads, kept so that the next pull resumes them; to free that space now, run \
          `rm -f {}/*.partial` (with no other hoist command running), or {images}",
         ingest.display(),
-        crate::output::units::human_size(partial),
+        crate::units::human_size(partial),
         ingest.display()
     )
 }
