@@ -11,7 +11,7 @@ use crate::image::Platform;
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
 #[command(name = "hoist", version, propagate_version = true, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -19,7 +19,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// The local image store [default: $XDG_DATA_HOME/hoist]
     #[arg(long, global = true, env = "HOIST_ROOT", value_name = "DIR")]
     pub root: Option<PathBuf>,
@@ -35,7 +35,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Log in to a registry: check the credentials, then keep them in the OS keyring
     Login(LoginArgs),
     /// Forget the credentials stored for a registry
@@ -73,7 +73,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum SystemCommand {
+pub(crate) enum SystemCommand {
     /// Check every blob of the store against its digest and every name for a whole image
     ///
     /// Every blob is read and hashed (on every core); every name must lead to a manifest,
@@ -83,14 +83,14 @@ pub enum SystemCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Fetch what is damaged or missing again from its registry; remove names that cannot be mended
     #[arg(long)]
     pub repair: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     /// User name
     #[arg(short, long)]
     pub username: Option<String>,
@@ -106,14 +106,14 @@ pub struct LoginArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LogoutArgs {
+pub(crate) struct LogoutArgs {
     /// The registry [default: Docker Hub]
     #[arg(value_name = "SERVER")]
     pub server: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct PullArgs {
+pub(crate) struct PullArgs {
     /// The platform to pull from a multi-platform image [default: the host's]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
@@ -126,7 +126,7 @@ pub struct PullArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PushArgs {
+pub(crate) struct PushArgs {
     /// Push every tag of the repository that the store holds
     #[arg(short, long)]
     pub all_tags: bool,
@@ -142,7 +142,7 @@ pub struct PushArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CpArgs {
+pub(crate) struct CpArgs {
     /// Copy only this platform of a multi-platform image [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
@@ -158,28 +158,28 @@ pub struct CpArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DeleteArgs {
+pub(crate) struct DeleteArgs {
     /// The image whose manifest to delete, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
     #[arg(value_name = "NAME[:TAG|@DIGEST]")]
     pub image: String,
 }
 
 #[derive(Debug, Args)]
-pub struct TagsArgs {
+pub(crate) struct TagsArgs {
     /// The repository, `[HOST[:PORT]/]PATH`
     #[arg(value_name = "REPOSITORY")]
     pub repository: String,
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogArgs {
+pub(crate) struct CatalogArgs {
     /// The registry, `HOST[:PORT]`
     #[arg(value_name = "REGISTRY")]
     pub registry: String,
 }
 
 #[derive(Debug, Args)]
-pub struct TagArgs {
+pub(crate) struct TagArgs {
     /// The image to name: a reference, an image ID or a unique prefix of one
     #[arg(value_name = "SOURCE_IMAGE")]
     pub source: String,
@@ -189,7 +189,7 @@ pub struct TagArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ImagesArgs {
+pub(crate) struct ImagesArgs {
     /// Only images of this repository (and tag)
     #[arg(value_name = "REPOSITORY[:TAG]")]
     pub filter: Option<String>,
@@ -208,7 +208,7 @@ pub struct ImagesArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Docker's columns
     Table,
     /// One JSON object per line, with `docker images --format json`'s fields
@@ -216,7 +216,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
-pub struct RmArgs {
+pub(crate) struct RmArgs {
     /// Remove an image that several names hold, and report missing images without failing
     #[arg(short, long)]
     pub force: bool,
@@ -226,14 +226,14 @@ pub struct RmArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Names, image IDs, unique ID prefixes or NAME@DIGEST
     #[arg(required = true, value_name = "IMAGE")]
     pub images: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct SaveArgs {
+pub(crate) struct SaveArgs {
     /// Write to this file instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -243,7 +243,7 @@ pub struct SaveArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LoadArgs {
+pub(crate) struct LoadArgs {
     /// Read from this file instead of standard input
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
@@ -253,7 +253,7 @@ pub struct LoadArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// A tar (optionally gzip-compressed) of the root filesystem, or `-` for standard input
     #[arg(value_name = "FILE|-")]
     pub file: String,

@@ -290,18 +290,18 @@ impl io::Write for Verifier {
 }
 
 /// A reader that hashes everything read through it.
-pub struct VerifyingReader<R> {
+pub(crate) struct VerifyingReader<R> {
     inner: R,
     verifier: Verifier,
 }
 
 impl<R: io::Read> VerifyingReader<R> {
-    pub fn new(inner: R, verifier: Verifier) -> Self {
+    pub(crate) fn new(inner: R, verifier: Verifier) -> Self {
         VerifyingReader { inner, verifier }
     }
 
     /// The verifier, holding everything read so far.
-    pub fn into_verifier(self) -> Verifier {
+    pub(crate) fn into_verifier(self) -> Verifier {
         self.verifier
     }
 }

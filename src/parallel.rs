@@ -6,7 +6,7 @@ use std::thread;
 /// Applies `job` to every item on up to `workers` threads, largest first when `items` are
 /// sorted so, and returns the results in the order of `items`. All jobs run to the end even
 /// when one fails, so no half-finished work is left behind by an early return.
-pub fn map<T: Send, R: Send>(items: Vec<T>, workers: usize, job: impl Fn(T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, workers: usize, job: impl Fn(T) -> R + Sync) -> Vec<R> {
     let count = items.len();
     let queue = Mutex::new(items.into_iter().enumerate());
     let results = Mutex::new((0..count).map(|_| None).collect::<Vec<Option<R>>>());
@@ -27,7 +27,7 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, workers: usize, job: impl Fn(T) -> R
 }
 
 /// The number of worker threads for CPU-bound work.
-pub fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     thread::available_parallelism().map_or(2, usize::from)
 }
 

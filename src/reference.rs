@@ -14,25 +14,25 @@ use std::str::FromStr;
 use crate::digest::{Digest, DigestError};
 
 /// The tag Docker assumes when a reference has neither tag nor digest.
-pub const DEFAULT_TAG: &str = "latest";
+pub(crate) const DEFAULT_TAG: &str = "latest";
 /// Docker Hub's canonical name in normalised references.
-pub const DOCKER_HUB: &str = "docker.io";
+pub(crate) const DOCKER_HUB: &str = "docker.io";
 /// Where Docker Hub's registry API actually answers.
-pub const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
+pub(crate) const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
 /// Docker Hub's old name, accepted as a spelling of `docker.io`.
 const LEGACY_DOCKER_HUB: &str = "index.docker.io";
 /// The namespace of Docker Hub's official images (`ubuntu` is `library/ubuntu`).
 const OFFICIAL_PREFIX: &str = "library/";
 /// Every name Docker Hub goes by: in references, in `docker login`, as its API host.
-pub const DOCKER_HUB_NAMES: [&str; 3] = [DOCKER_HUB, LEGACY_DOCKER_HUB, DOCKER_HUB_API_HOST];
+pub(crate) const DOCKER_HUB_NAMES: [&str; 3] = [DOCKER_HUB, LEGACY_DOCKER_HUB, DOCKER_HUB_API_HOST];
 
 /// Whether `host` is one of Docker Hub's names.
-pub fn is_docker_hub(host: &str) -> bool {
+pub(crate) fn is_docker_hub(host: &str) -> bool {
     DOCKER_HUB_NAMES.contains(&host)
 }
 
 /// The host that serves a registry's API (`docker.io` is served by `registry-1.docker.io`).
-pub fn api_host(registry: &str) -> &str {
+pub(crate) fn api_host(registry: &str) -> &str {
     if registry == DOCKER_HUB { DOCKER_HUB_API_HOST } else { registry }
 }
 
@@ -317,7 +317,7 @@ fn is_valid_path_component(component: &str) -> bool {
         && component.split(is_alphanumeric).filter(|run| !run.is_empty()).all(is_separator)
 }
 
-pub fn is_valid_tag(tag: &str) -> bool {
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
     let is_word = |character: char| character.is_ascii_alphanumeric() || character == '_';
     tag.len() <= TAG_LENGTH_MAX
         && tag.starts_with(is_word)

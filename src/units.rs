@@ -1,7 +1,7 @@
 //! Sizes and ages as docker prints them (github.com/docker/go-units).
 
 /// `HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits, no space.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
     let mut size = bytes as f64;
     let mut unit = 0;
@@ -29,7 +29,7 @@ fn significant(value: f64, digits: i32) -> String {
 }
 
 /// `HumanDuration`, followed by " ago" as `docker images` prints it.
-pub fn human_age(seconds: i64) -> String {
+pub(crate) fn human_age(seconds: i64) -> String {
     let seconds = seconds.max(0);
     let minutes = seconds / 60;
     let hours = (seconds as f64 / 3600.0).round() as i64;

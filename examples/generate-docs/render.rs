@@ -3,19 +3,17 @@
 //! this file) fails when they are stale. Only development needs clap_complete and
 //! clap_mangen: the binary people install carries neither.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
-use hoist::cli::Cli;
 
 /// Every generated file: its path relative to the repository and its content.
-pub fn render_all() -> Vec<(String, Vec<u8>)> {
+pub(crate) fn render_all() -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for (shell, name) in [(Shell::Bash, "hoist.bash"), (Shell::Zsh, "_hoist"), (Shell::Fish, "hoist.fish")] {
         let mut content = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "hoist", &mut content);
+        clap_complete::generate(shell, &mut hoist::command(), "hoist", &mut content);
         files.push((format!("completions/{name}"), content));
     }
-    let command = Cli::command();
+    let command = hoist::command();
     files.push(("man/hoist.1".to_string(), man_page(&command)));
     let version = command.get_version().unwrap_or_default().to_string();
     pages_of(&command, "hoist", &version, &mut files);

@@ -9,7 +9,7 @@ use std::io::{Seek, Write};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use hoist::store::Store;
+use hoist::harness::Store;
 use libfuzzer_sys::fuzz_target;
 
 struct Workspace {
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     archive.write_all(data).expect("write the archive");
     archive.rewind().expect("rewind the archive");
     let file = archive.try_clone().expect("a handle on the archive");
-    let loaded = hoist::image::archive::load(&store, file);
+    let loaded = hoist::harness::load(&store, file);
     match &loaded {
         Ok(images) => {
             for image in images {

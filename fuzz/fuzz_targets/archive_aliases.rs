@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     archive.write_all(data).expect("write the archive");
     archive.rewind().expect("rewind the archive");
     let file = archive.try_clone().expect("a handle on the archive");
-    let Ok(layers) = hoist::image::archive::distinct_layers(file) else { return };
+    let Ok(layers) = hoist::harness::distinct_layers(file) else { return };
     let mut seen = BTreeSet::new();
     for layer in &layers {
         assert!(seen.insert(layer.diff_id.clone()), "{} twice", layer.diff_id);

@@ -1,7 +1,7 @@
 //! The `WWW-Authenticate` parser on any text.
 #![no_main]
 
-use hoist::registry::parse_challenge;
+use hoist::harness::parse_challenge;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hoist::config::Config;
+use hoist::harness::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

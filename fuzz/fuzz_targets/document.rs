@@ -2,8 +2,8 @@
 //! with each media type a descriptor or registry may claim: the first byte picks it.
 #![no_main]
 
-use hoist::digest::Digest;
-use hoist::image::{Document, parse_config};
+use hoist::harness::Digest;
+use hoist::harness::{Document, parse_config};
 use libfuzzer_sys::fuzz_target;
 
 const MEDIA_TYPES: [Option<&str>; 8] = [
@@ -23,16 +23,16 @@ fuzz_target!(|data: &[u8]| {
     let media_type = MEDIA_TYPES[usize::from(selector) % MEDIA_TYPES.len()];
     match Document::parse(bytes, &digest, media_type) {
         Ok(Document::Manifest(manifest)) => {
-            let _ = hoist::image::descriptor_digest(manifest.config()).map(|digest| digest.to_string());
+            let _ = hoist::harness::descriptor_digest(manifest.config()).map(|digest| digest.to_string());
             for layer in manifest.layers() {
-                let _ = hoist::image::descriptor_digest(layer);
+                let _ = hoist::harness::descriptor_digest(layer);
             }
         }
         Ok(Document::Index(index)) => {
-            let _ = hoist::image::available_platforms(index.manifests());
-            let host = hoist::image::Platform::host();
+            let _ = hoist::harness::available_platforms(index.manifests());
+            let host = hoist::harness::Platform::host();
             for entry in index.manifests() {
-                let _ = hoist::image::descriptor_digest(entry);
+                let _ = hoist::harness::descriptor_digest(entry);
                 let _ = entry.platform().as_ref().map(|platform| host.matches(platform));
             }
         }

@@ -3,8 +3,8 @@
 //! the secret are exactly the strings of the JSON object.
 #![no_main]
 
-use hoist::credentials::Credentials;
-use hoist::credentials::helper::parse_answer;
+use hoist::harness::Credentials;
+use hoist::harness::parse_answer;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
             headers.append(LINK, value);
         }
     }
-    let _ = hoist::registry::listings::next_link(&headers);
+    let _ = hoist::harness::next_link(&headers);
 });

@@ -2,7 +2,7 @@
 //! from both its full and its familiar (Display) forms.
 #![no_main]
 
-use hoist::reference::Reference;
+use hoist::harness::Reference;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -18,7 +18,7 @@ enum Entry {
     Link { target: String },
 }
 
-pub struct Entries {
+pub(super) struct Entries {
     file: File,
     entries: HashMap<String, Entry>,
 }
@@ -32,7 +32,7 @@ pub struct Located {
 
 impl Entries {
     /// Reads every header of the archive in `file`, rejecting paths that leave it.
-    pub fn scan(file: File) -> Result<Entries, ArchiveError> {
+    pub(super) fn scan(file: File) -> Result<Entries, ArchiveError> {
         let length = file.metadata().map_err(ArchiveError::Read)?.len();
         let mut entries = HashMap::new();
         let mut archive = tar::Archive::new(&file);
@@ -62,16 +62,16 @@ impl Entries {
         Ok(Entries { file, entries })
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
-    pub fn contains(&self, path: &str) -> bool {
+    pub(super) fn contains(&self, path: &str) -> bool {
         self.locate(path).is_ok()
     }
 
     /// Where the file at `path` (following links inside the archive) is.
-    pub fn locate(&self, path: &str) -> Result<Located, ArchiveError> {
+    pub(super) fn locate(&self, path: &str) -> Result<Located, ArchiveError> {
         let mut current = normalize(path, "")?;
         for _ in 0..MAX_LINK_HOPS {
             match self.entries.get(&current) {
@@ -84,17 +84,17 @@ impl Entries {
     }
 
     /// The archive itself, for [`EntryReader`]s of entries already located.
-    pub fn file(&self) -> &File {
+    pub(super) fn file(&self) -> &File {
         &self.file
     }
 
     /// A reader of the file at `path`; several may read at once from different threads.
-    pub fn reader(&self, path: &str) -> Result<EntryReader<'_>, ArchiveError> {
+    pub(super) fn reader(&self, path: &str) -> Result<EntryReader<'_>, ArchiveError> {
         Ok(EntryReader::new(&self.file, self.locate(path)?))
     }
 
     /// Reads a small file (a JSON document) whole.
-    pub fn read_document(&self, path: &str, limit: u64) -> Result<Vec<u8>, ArchiveError> {
+    pub(super) fn read_document(&self, path: &str, limit: u64) -> Result<Vec<u8>, ArchiveError> {
         let located = self.locate(path)?;
         if located.size > limit {
             return Err(ArchiveError::TooLarge { path: path.to_string(), limit });
@@ -106,20 +106,20 @@ impl Entries {
 }
 
 /// Reads exactly `buffer.len()` bytes at `offset` without moving any shared cursor.
-pub fn read_at(file: &File, offset: u64, buffer: &mut [u8]) -> io::Result<()> {
+pub(super) fn read_at(file: &File, offset: u64, buffer: &mut [u8]) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
 }
 
 /// A `Read` over one entry of the archive, by positioned reads, so that several threads can
 /// read different entries of one file at once.
-pub struct EntryReader<'f> {
+pub(super) struct EntryReader<'f> {
     file: &'f File,
     position: u64,
     end: u64,
 }
 
 impl<'f> EntryReader<'f> {
-    pub fn new(file: &'f File, located: Located) -> Self {
+    pub(super) fn new(file: &'f File, located: Located) -> Self {
         EntryReader { file, position: located.offset, end: located.offset + located.size }
     }
 }

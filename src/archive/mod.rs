@@ -8,10 +8,9 @@ mod load;
 mod oci;
 mod save;
 
-pub use docker::{DistinctLayer, distinct_layers};
-pub use entries::Located;
-pub use load::{LoadedImage, load};
-pub use save::save;
+pub use docker::distinct_layers;
+pub use load::load;
+pub(crate) use save::save;
 
 use oci_spec::image::Descriptor;
 

@@ -33,7 +33,7 @@ struct Layer {
 }
 
 /// Writes `images` (each with the names to record for it) to `out` as one archive.
-pub fn save(store: &Store, images: &[(Vec<Reference>, Image)], out: impl Write) -> Result<(), ArchiveError> {
+pub(crate) fn save(store: &Store, images: &[(Vec<Reference>, Image)], out: impl Write) -> Result<(), ArchiveError> {
     let mut layers: BTreeMap<Digest, Layer> = BTreeMap::new();
     let mut manifest = Vec::new();
     for (names, image) in images {

@@ -7,7 +7,7 @@ use crate::cli::CatalogArgs;
 use crate::output;
 use crate::reference::Reference;
 
-pub async fn run(args: CatalogArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: CatalogArgs, context: &Context) -> anyhow::Result<()> {
     // A registry is valid where it is valid as the host part of a reference.
     let probe = Reference::parse(&format!("{}/catalog-probe", args.registry.trim_end_matches('/')));
     let registry = match probe {

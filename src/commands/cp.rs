@@ -8,7 +8,7 @@ use crate::ops::copy::{Endpoint, copy};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
-pub async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
     let source = Reference::parse(&args.source)?;
     let destination = Reference::parse(&args.destination)?;
     if destination.digest().is_some() {

@@ -7,7 +7,7 @@ use crate::cli::DeleteArgs;
 use crate::output;
 use crate::reference::Reference;
 
-pub async fn run(args: DeleteArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: DeleteArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.image)?;
     let client = context.client(reference.registry())?;
     let digest = match reference.digest() {

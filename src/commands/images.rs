@@ -36,7 +36,7 @@ struct Row {
     created_seconds: i64,
 }
 
-pub fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let filter = args.filter.as_deref().map(Reference::parse).transpose()?;
     let now = jiff::Timestamp::now();

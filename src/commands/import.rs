@@ -11,7 +11,7 @@ use crate::ops::import::import;
 use crate::output;
 use crate::reference::Reference;
 
-pub fn run(args: ImportArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: ImportArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.reference)?.with_default_tag();
     let store = context.store()?;
     let file = if args.file == "-" {

@@ -10,7 +10,7 @@ use crate::cli::InspectArgs;
 use crate::image::{self, Image, Platform};
 use crate::store::NameEntry;
 
-pub fn run(args: InspectArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: InspectArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let images = image::list(&store)?;
     let mut documents = Vec::new();

@@ -11,7 +11,7 @@ use crate::cli::LoadArgs;
 use crate::output;
 use crate::store::StoreError;
 
-pub fn run(args: LoadArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: LoadArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let (file, source) = match &args.input {
         Some(path) => {

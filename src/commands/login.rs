@@ -36,7 +36,7 @@ impl Server {
     }
 }
 
-pub async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
     let credentials = read_credentials(&args)?;
     let api_host = api_host(&server.registry);
@@ -108,7 +108,7 @@ fn prompt_username() -> anyhow::Result<String> {
     Ok(line.trim().to_string())
 }
 
-pub fn logout(args: LogoutArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn logout(args: LogoutArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
     let from_keyring = keyring::delete(&server.key);
     let from_file = file::remove(&context.config_dir, &server.key)?;

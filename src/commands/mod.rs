@@ -16,7 +16,7 @@ mod system;
 mod tag;
 mod tags;
 
-pub use rm::Reported;
+pub(crate) use rm::Reported;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -33,7 +33,7 @@ use crate::registry::{RegistryClient, Transport};
 use crate::store::{NameEntry, Store};
 
 /// What every command may need: the store, the configuration, the one HTTP transport.
-pub struct Context {
+pub(crate) struct Context {
     root: PathBuf,
     config_dir: PathBuf,
     global: GlobalArgs,
@@ -105,7 +105,7 @@ impl Context {
     }
 }
 
-pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let context = Context::new(cli.global)?;
     match cli.command {
         Command::Login(args) => login::run(args, &context).await,

@@ -9,7 +9,7 @@ use crate::ops::pull::{PullOptions, pull};
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
-pub async fn run(args: PullArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: PullArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.image)?;
     if reference.tag().is_none() && reference.digest().is_none() && !args.quiet {
         output::line("Using default tag: latest")?;

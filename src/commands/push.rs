@@ -9,7 +9,7 @@ use crate::output::{self, progress};
 use crate::reference::Reference;
 use crate::store::NameEntry;
 
-pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.image)?;
     if reference.digest().is_some() {
         bail!("cannot push a digest reference: push a tag ({})", reference.repository_reference());
@@ -18,44 +18,19 @@ pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
         bail!("--all-tags pushes a repository: leave out the tag in {}", args.image);
     }
     let store = context.store()?;
-    let names = store.names()?;
-    let targets: Vec<NameEntry> = if args.all_tags {
-        names
-            .into_iter()
-            .filter(|entry| {
-                entry.reference.as_ref().is_some_and(|name| name.name() == reference.name() && name.tag().is_some())
-            })
-            .collect()
-    } else {
-        if reference.tag().is_none() && !args.quiet {
-            output::line("Using default tag: latest")?;
-        }
-        let wanted = reference.clone().with_default_tag();
-        names.into_iter().filter(|entry| entry.reference.as_ref() == Some(&wanted)).collect()
-    };
-    if targets.is_empty() {
-        let shown =
-            if args.all_tags { reference.to_string() } else { reference.clone().with_default_tag().to_string() };
-        bail!("An image does not exist locally with the tag: {shown}");
-    }
+    let targets = targets(&args, &reference, store.names()?)?;
     let client = context.client(reference.registry())?;
     let options =
         PushOptions { platform: args.platform.as_ref(), max_uploads: context.config()?.max_concurrent_uploads };
     if !args.quiet {
         output::line(&format!("The push refers to repository [{}]", reference.familiar_name()))?;
     }
-    for entry in targets {
-        let Some(name) = &entry.reference else { continue };
-        let pushed = push(
-            &client,
-            &store,
-            name,
-            &entry.descriptor,
-            &options,
-            progress::reporter(progress::Direction::Push, args.quiet),
-        )
-        .await
-        .with_context(|| format!("cannot push {name}"))?;
+    for name in targets.iter().filter_map(|entry| entry.reference.as_ref().map(|name| (name, entry))) {
+        let (name, entry) = name;
+        let reporter = progress::reporter(progress::Direction::Push, args.quiet);
+        let pushed = push(&client, &store, name, &entry.descriptor, &options, reporter)
+            .await
+            .with_context(|| format!("cannot push {name}"))?;
         if pushed.single_platform {
             output::status(
                 "Not all multiplatform-content is present and only the available single-platform image was pushed",
@@ -68,4 +43,25 @@ pub async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The store's names to push: the one the reference names (with docker's default tag), or with
+/// `--all-tags` every tag of its repository.
+fn targets(args: &PushArgs, reference: &Reference, names: Vec<NameEntry>) -> anyhow::Result<Vec<NameEntry>> {
+    let targets: Vec<NameEntry> = if args.all_tags {
+        let of_repository = |name: &Reference| name.name() == reference.name() && name.tag().is_some();
+        names.into_iter().filter(|entry| entry.reference.as_ref().is_some_and(of_repository)).collect()
+    } else {
+        if reference.tag().is_none() && !args.quiet {
+            output::line("Using default tag: latest")?;
+        }
+        let wanted = reference.clone().with_default_tag();
+        names.into_iter().filter(|entry| entry.reference.as_ref() == Some(&wanted)).collect()
+    };
+    if targets.is_empty() {
+        let shown =
+            if args.all_tags { reference.to_string() } else { reference.clone().with_default_tag().to_string() };
+        bail!("An image does not exist locally with the tag: {shown}");
+    }
+    Ok(targets)
 }

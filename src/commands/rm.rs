@@ -12,7 +12,7 @@ use crate::image::{self, Kind, LookupError, Target};
 use crate::output;
 use crate::store::{IndexGuard, NameEntry, Store};
 
-pub fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let mut failures = 0;
     let mut deleted_any = false;
@@ -40,7 +40,7 @@ pub fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
 /// An error that has been printed already; `main` only sets the exit code for it.
 #[derive(Debug, thiserror::Error)]
 #[error("some images could not be removed")]
-pub struct Reported;
+pub(crate) struct Reported;
 
 /// Removes what `argument` names; returns whether an image lost its last name. Lines are
 /// printed only once `index.json` is saved: on a full disk, nothing is claimed that did not

@@ -12,7 +12,7 @@ use crate::digest::Digest;
 use crate::image::{self, Image, Platform, Target};
 use crate::reference::Reference;
 
-pub fn run(args: SaveArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: SaveArgs, context: &Context) -> anyhow::Result<()> {
     if args.output.is_none() && std::io::stdout().is_terminal() {
         bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
     }

@@ -9,7 +9,7 @@ use crate::ops::repair::{self, Fetch, Mended};
 use crate::parallel;
 use crate::{output, units};
 
-pub async fn run(command: SystemCommand, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(command: SystemCommand, context: &Context) -> anyhow::Result<()> {
     match command {
         SystemCommand::Check(args) => check(args, context).await,
     }

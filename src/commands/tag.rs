@@ -7,7 +7,7 @@ use crate::cli::TagArgs;
 use crate::image::{self, Kind};
 use crate::reference::Reference;
 
-pub fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
     let target = Reference::parse(&args.target)?;
     if target.digest().is_some() {
         bail!("refusing to create a tag with a digest reference");

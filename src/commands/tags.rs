@@ -7,7 +7,7 @@ use crate::cli::TagsArgs;
 use crate::output;
 use crate::reference::Reference;
 
-pub async fn run(args: TagsArgs, context: &Context) -> anyhow::Result<()> {
+pub(super) async fn run(args: TagsArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.repository)?;
     if reference.tag().is_some() || reference.digest().is_some() {
         bail!("tags takes a repository, not an image: leave out the tag or digest in {}", args.repository);

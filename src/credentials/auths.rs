@@ -31,7 +31,7 @@ pub(super) struct AuthEntry {
 
 /// Why an entry holds no usable credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum BadEntry {
+pub(crate) enum BadEntry {
     #[error("has an `auth` that is not base64")]
     NotBase64,
     #[error("has an `auth` that is not UTF-8")]

@@ -12,7 +12,7 @@ use super::auths::{self, AuthEntry, AuthFile};
 use super::{Credentials, CredentialsError, key_host};
 
 #[derive(Debug, thiserror::Error)]
-pub enum AuthFileError {
+pub(crate) enum AuthFileError {
     // The reason is part of the message (not a `source`): these errors are also warnings of
     // one line each, when a lookup goes on to the next credential source.
     #[error("cannot read {}: {error}", path.display())]
@@ -25,7 +25,7 @@ pub enum AuthFileError {
     Lock { path: PathBuf, error: std::io::Error },
 }
 
-pub fn path(config_dir: &Path) -> PathBuf {
+pub(crate) fn path(config_dir: &Path) -> PathBuf {
     config_dir.join("auth.json")
 }
 
@@ -44,7 +44,7 @@ pub(super) fn lookup(path: &Path, host: &str) -> Result<Option<Credentials>, Cre
 }
 
 /// Stores `credentials` under `key`, keeping every other entry; returns the file's path.
-pub fn store(config_dir: &Path, key: &str, credentials: &Credentials) -> Result<PathBuf, AuthFileError> {
+pub(crate) fn store(config_dir: &Path, key: &str, credentials: &Credentials) -> Result<PathBuf, AuthFileError> {
     let entry = AuthEntry::encode(credentials);
     update(config_dir, |file| {
         file.auths.insert(key.to_string(), entry);
@@ -54,7 +54,7 @@ pub fn store(config_dir: &Path, key: &str, credentials: &Credentials) -> Result<
 }
 
 /// Removes the entry for `key`; returns whether there was one.
-pub fn remove(config_dir: &Path, key: &str) -> Result<bool, AuthFileError> {
+pub(crate) fn remove(config_dir: &Path, key: &str) -> Result<bool, AuthFileError> {
     if !path(config_dir).exists() {
         return Ok(false);
     }

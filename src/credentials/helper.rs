@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::{Credentials, Secret};
 
 /// The most a helper's answer may hold.
-pub const ANSWER_LIMIT: usize = 64 * 1024;
+pub(crate) const ANSWER_LIMIT: usize = 64 * 1024;
 /// How long a helper may take when someone at a terminal may have to unlock it.
 const LIMIT_WITH_TERMINAL: Duration = Duration::from_secs(30);
 /// How long a helper may take in a script or CI job, where nobody can answer a prompt.
@@ -21,7 +21,7 @@ const LIMIT_WITHOUT_TERMINAL: Duration = Duration::from_secs(10);
 const STDERR_LIMIT: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
-pub enum HelperError {
+pub(crate) enum HelperError {
     #[error("cannot run the credential helper {program}: {error}")]
     Spawn { program: String, error: std::io::Error },
     #[error("the credential helper {program} failed: {message}")]
@@ -55,7 +55,7 @@ pub fn parse_answer(bytes: &[u8]) -> Option<Credentials> {
 }
 
 /// Asks the helper `docker-credential-NAME` for the credentials stored under `key`.
-pub fn get(name: &str, key: &str) -> Result<Option<Credentials>, HelperError> {
+pub(crate) fn get(name: &str, key: &str) -> Result<Option<Credentials>, HelperError> {
     let program = format!("docker-credential-{name}");
     let (status, stdout) = run(&program, key, time_limit())?;
     if !status.success() {

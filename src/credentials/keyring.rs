@@ -20,7 +20,7 @@ struct Stored {
 /// Why the keyring could not be used, in the words of the one warning that says so.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct Unavailable(String);
+pub(crate) struct Unavailable(String);
 
 impl From<keyring::Error> for Unavailable {
     fn from(err: keyring::Error) -> Self {
@@ -43,7 +43,7 @@ fn entry(key: &str) -> Result<keyring::Entry, Unavailable> {
 }
 
 /// Credentials stored for `key`; `None` when there are none or no keyring answers.
-pub fn get(key: &str) -> Option<Credentials> {
+pub(crate) fn get(key: &str) -> Option<Credentials> {
     let stored = entry(key).ok()?.get_password().ok()?;
     let stored: Stored = serde_json::from_str(&stored).ok()?;
     match (stored.identitytoken, stored.password) {
@@ -55,7 +55,7 @@ pub fn get(key: &str) -> Option<Credentials> {
     }
 }
 
-pub fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailable> {
+pub(crate) fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailable> {
     let stored = match credentials {
         Credentials::Password { username, password } => {
             Stored { username: username.clone(), password: Some(password.expose().to_string()), identitytoken: None }
@@ -69,6 +69,6 @@ pub fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailable> {
 }
 
 /// Removes the entry; returns whether there was one.
-pub fn delete(key: &str) -> bool {
+pub(crate) fn delete(key: &str) -> bool {
     entry(key).ok().is_some_and(|entry| entry.delete_credential().is_ok())
 }

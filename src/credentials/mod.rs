@@ -5,19 +5,19 @@
 
 mod auths;
 mod docker;
-pub mod file;
-pub mod helper;
-pub mod keyring;
+pub(crate) mod file;
+pub(crate) mod helper;
+pub(crate) mod keyring;
 mod secret;
 
-pub use auths::BadEntry;
+pub(crate) use auths::BadEntry;
 
 use crate::reference::is_docker_hub;
-pub use secret::Secret;
+pub(crate) use secret::Secret;
 
 /// Why a credential source could not be read; a lookup warns and goes on to the next source.
 #[derive(Debug, thiserror::Error)]
-pub enum CredentialsError {
+pub(crate) enum CredentialsError {
     #[error(transparent)]
     File(#[from] file::AuthFileError),
     #[error("{}: the entry for {host} {reason}", path.display())]
@@ -27,7 +27,7 @@ pub enum CredentialsError {
 }
 
 /// Docker Hub's credential key, as `docker login` writes it.
-pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
+pub(crate) const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
 
 #[derive(Clone, Debug)]
 pub enum Credentials {
@@ -46,12 +46,12 @@ impl Credentials {
 }
 
 /// The key credentials are stored under for a registry host (`docker.io` → Docker Hub's key).
-pub fn credential_key(registry: &str) -> String {
+pub(crate) fn credential_key(registry: &str) -> String {
     if is_docker_hub(registry) { DOCKER_HUB_KEY.to_string() } else { registry.to_string() }
 }
 
 /// The host a stored key or a `login` argument names: `https://host:port/v2/` → `host:port`.
-pub fn key_host(key: &str) -> String {
+pub(crate) fn key_host(key: &str) -> String {
     let without_scheme = key.split_once("://").map_or(key, |(_, rest)| rest);
     let host = without_scheme.split('/').next().unwrap_or_default();
     // One spelling for Docker Hub, the one its credential key has.
@@ -61,7 +61,7 @@ pub fn key_host(key: &str) -> String {
 /// Finds credentials for `registry` (as in a reference: `localhost:5000`, `docker.io`).
 /// Problems with a source (an unreadable file, a failing helper) are warnings: the operation
 /// goes on with the next source, or anonymously.
-pub fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str)) -> Option<Credentials> {
+pub(crate) fn lookup(registry: &str, config_dir: &std::path::Path, warn: &dyn Fn(&str)) -> Option<Credentials> {
     let key = credential_key(registry);
     let host = key_host(&key);
     if let Some(found) = keyring::get(&key) {

@@ -10,11 +10,11 @@ use crate::digest::Digest;
 use crate::store::Store;
 
 /// The most indexes hoist follows inside one another.
-pub const MAX_NESTING: usize = 4;
+pub(crate) const MAX_NESTING: usize = 4;
 /// The most layers an image may have (Docker stops at 127; this leaves room, not abuse).
-pub const MAX_LAYERS: usize = 1000;
+pub(super) const MAX_LAYERS: usize = 1000;
 /// The most entries an index may list.
-pub const MAX_PLATFORMS: usize = 1000;
+pub(super) const MAX_PLATFORMS: usize = 1000;
 
 #[expect(clippy::large_enum_variant, reason = "one short-lived value per document read")]
 pub enum Document {

@@ -15,7 +15,7 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 /// A layer written to `ingest/` and hashed, not yet visible in the store.
-pub struct PreparedLayer<'s> {
+pub(crate) struct PreparedLayer<'s> {
     blob: BlobWriter<'s>,
     /// The digest of the uncompressed tar; `None` for compressions hoist does not read (zstd).
     pub diff_id: Option<Digest>,
@@ -24,14 +24,14 @@ pub struct PreparedLayer<'s> {
 impl<'s> PreparedLayer<'s> {
     /// Verifies the layer against `expected` (digest, size) when given; it becomes visible
     /// with [`SealedBlob::publish`].
-    pub fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, ImageError> {
+    pub(crate) fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, ImageError> {
         Ok(self.blob.seal(expected)?)
     }
 }
 
 /// What to do with a layer that arrives as a plain tar.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Plain {
+pub(crate) enum Plain {
     /// Gzip-compress it once, here (docker archives, `import`).
     Compress,
     /// Keep it byte for byte, because a manifest already names its digest (OCI archives).
@@ -42,61 +42,83 @@ pub enum Plain {
 /// zstd layer is kept byte for byte; a plain tar is compressed or kept, as `plain` says.
 /// `what` names the layer in errors; `expected`, when known, is the digest it must have (its
 /// algorithm is the one the blob is hashed with).
-pub fn prepare_layer<'s>(
+pub(crate) fn prepare_layer<'s>(
     store: &'s Store,
-    mut input: impl Read,
+    input: impl Read,
     what: &str,
     plain: Plain,
     expected: Option<&Digest>,
 ) -> Result<PreparedLayer<'s>, ImageError> {
-    let read_error = |source| ImageError::Read { what: what.to_string(), source };
-    let corrupt = |err: io::Error| ImageError::CorruptLayer { what: what.to_string(), reason: err.to_string() };
-    let mut buffer = vec![0; CHUNK];
-    let first = read_full(&mut input, &mut buffer[..4]).map_err(read_error)?;
-    let magic = buffer[..first].to_vec();
+    let mut source = Source::open(input, what)?;
     let mut blob = store.blob_writer(expected)?;
+    let write = |blob: &mut BlobWriter<'s>, chunk: &[u8]| blob.write_all(chunk).map_err(ingest_error(store));
     // The diff_id: the digest of the uncompressed tar, sha256 as docker computes it.
     let mut diff_id = Verifier::sha256();
-    let diff_id = if magic.starts_with(&GZIP_MAGIC) {
+    if source.magic.starts_with(&GZIP_MAGIC) {
         let mut decoder = MultiGzDecoder::new(&mut diff_id);
-        let mut feed = |chunk: &[u8]| -> Result<(), ImageError> {
-            blob.write_all(chunk).map_err(ingest_error(store))?;
-            decoder.write_all(chunk).map_err(corrupt)
-        };
-        feed(&magic)?;
-        pump(&mut input, &mut buffer, read_error, &mut feed)?;
-        decoder.try_finish().map_err(corrupt)?;
-        drop(decoder);
-        Some(diff_id.finish())
-    } else if magic == ZSTD_MAGIC {
-        let mut feed = |chunk: &[u8]| blob.write_all(chunk).map_err(ingest_error(store));
-        feed(&magic)?;
-        pump(&mut input, &mut buffer, read_error, &mut feed)?;
-        None
+        source.pump(|chunk| {
+            write(&mut blob, chunk)?;
+            decoder.write_all(chunk).map_err(|err| corrupt(what, &err))
+        })?;
+        decoder.try_finish().map_err(|err| corrupt(what, &err))?;
+    } else if source.magic == ZSTD_MAGIC {
+        source.pump(|chunk| write(&mut blob, chunk))?;
+        return Ok(PreparedLayer { blob, diff_id: None });
     } else if plain == Plain::Keep {
-        let mut feed = |chunk: &[u8]| {
+        source.pump(|chunk| {
             diff_id.update(chunk);
-            blob.write_all(chunk).map_err(ingest_error(store))
-        };
-        feed(&magic)?;
-        pump(&mut input, &mut buffer, read_error, &mut feed)?;
-        Some(diff_id.finish())
+            write(&mut blob, chunk)
+        })?;
     } else {
         let mut encoder = GzEncoder::new(io::BufWriter::with_capacity(CHUNK, &mut blob), Compression::fast());
-        let mut feed = |chunk: &[u8]| {
+        source.pump(|chunk| {
             diff_id.update(chunk);
             encoder.write_all(chunk).map_err(ingest_error(store))
-        };
-        feed(&magic)?;
-        pump(&mut input, &mut buffer, read_error, &mut feed)?;
+        })?;
         encoder.finish().and_then(|mut inner| inner.flush()).map_err(ingest_error(store))?;
-        Some(diff_id.finish())
-    };
-    Ok(PreparedLayer { blob, diff_id })
+    }
+    Ok(PreparedLayer { blob, diff_id: Some(diff_id.finish()) })
+}
+
+/// A layer's bytes as they arrive: the first few (which say how it is compressed) read ahead.
+struct Source<'w, R> {
+    input: R,
+    what: &'w str,
+    magic: Vec<u8>,
+    buffer: Vec<u8>,
+}
+
+impl<'w, R: Read> Source<'w, R> {
+    fn open(mut input: R, what: &'w str) -> Result<Self, ImageError> {
+        let mut buffer = vec![0; CHUNK];
+        let first = read_full(&mut input, &mut buffer[..4]).map_err(|source| read_error(what, source))?;
+        Ok(Source { magic: buffer[..first].to_vec(), input, what, buffer })
+    }
+
+    /// Hands every byte, the magic ones first, to `each`.
+    fn pump(&mut self, mut each: impl FnMut(&[u8]) -> Result<(), ImageError>) -> Result<(), ImageError> {
+        each(&self.magic)?;
+        loop {
+            match self.input.read(&mut self.buffer) {
+                Ok(0) => return Ok(()),
+                Ok(count) => each(&self.buffer[..count])?,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(read_error(self.what, err)),
+            }
+        }
+    }
+}
+
+fn read_error(what: &str, source: io::Error) -> ImageError {
+    ImageError::Read { what: what.to_string(), source }
+}
+
+fn corrupt(what: &str, err: &io::Error) -> ImageError {
+    ImageError::CorruptLayer { what: what.to_string(), reason: err.to_string() }
 }
 
 /// A stored layer as a plain tar, decompressed on the fly.
-pub fn uncompressed_reader(
+pub(crate) fn uncompressed_reader(
     store: &Store,
     digest: &Digest,
     media_type: &str,
@@ -111,22 +133,6 @@ pub fn uncompressed_reader(
         })
     } else {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(file)))
-    }
-}
-
-fn pump(
-    input: &mut impl Read,
-    buffer: &mut [u8],
-    read_error: impl Fn(io::Error) -> ImageError,
-    mut each: impl FnMut(&[u8]) -> Result<(), ImageError>,
-) -> Result<(), ImageError> {
-    loop {
-        match input.read(buffer) {
-            Ok(0) => return Ok(()),
-            Ok(count) => each(&buffer[..count])?,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(read_error(err)),
-        }
     }
 }
 

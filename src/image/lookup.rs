@@ -11,7 +11,7 @@ const MIN_PREFIX: usize = 4;
 
 #[derive(Debug)]
 #[expect(clippy::large_enum_variant, reason = "one short-lived value per argument")]
-pub enum Target {
+pub(crate) enum Target {
     /// The argument named one entry.
     Name(NameEntry, Summary),
     /// The argument was an image ID (or a prefix of one); every name that holds it.
@@ -19,14 +19,14 @@ pub enum Target {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum LookupError {
+pub(crate) enum LookupError {
     #[error("No such image: {0}")]
     NoSuchImage(String),
     #[error("multiple IDs found with provided prefix: {0}")]
     Ambiguous(String),
 }
 
-pub fn lookup(images: &[(NameEntry, Summary)], argument: &str) -> Result<Target, LookupError> {
+pub(crate) fn lookup(images: &[(NameEntry, Summary)], argument: &str) -> Result<Target, LookupError> {
     if let Ok(reference) = Reference::parse(argument)
         && let Some(found) = by_reference(images, &reference)
     {

@@ -7,28 +7,29 @@
 
 mod document;
 mod error;
-pub mod layer;
+pub(crate) mod layer;
 mod lookup;
-pub mod media;
-pub mod platform;
+pub(crate) mod media;
+pub(crate) mod platform;
 
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
-pub use document::{Document, MAX_NESTING, descriptor_digest, parse_config};
-pub use error::ImageError;
-pub use lookup::{LookupError, Target, lookup};
+pub(crate) use document::MAX_NESTING;
+pub use document::{Document, descriptor_digest, parse_config};
+pub(crate) use error::ImageError;
+pub(crate) use lookup::{LookupError, Target, lookup};
 pub use platform::Platform;
 
 use crate::digest::Digest;
 use crate::store::{NameEntry, Store};
 
 /// Annotations hoist keeps on its own index entries so that `images` needs to read nothing else.
-pub const ANNOTATION_ID: &str = "io.hoist.image.id";
-pub const ANNOTATION_CREATED: &str = "io.hoist.image.created";
-pub const ANNOTATION_SIZE: &str = "io.hoist.image.size";
+pub(crate) const ANNOTATION_ID: &str = "io.hoist.image.id";
+pub(crate) const ANNOTATION_CREATED: &str = "io.hoist.image.created";
+pub(crate) const ANNOTATION_SIZE: &str = "io.hoist.image.size";
 
 /// A single-platform image: its manifest and config, both as stored.
-pub struct Image {
+pub(crate) struct Image {
     pub manifest_digest: Digest,
     pub manifest: ImageManifest,
     pub config_digest: Digest,
@@ -39,7 +40,7 @@ pub struct Image {
 impl Image {
     /// Opens the image a descriptor points at; for an index, the entry for `platform` when
     /// present locally, otherwise the first entry that is.
-    pub fn open(store: &Store, descriptor: &Descriptor, platform: &Platform) -> Result<Image, ImageError> {
+    pub(crate) fn open(store: &Store, descriptor: &Descriptor, platform: &Platform) -> Result<Image, ImageError> {
         let (manifest_digest, manifest) = resolve_manifest(store, descriptor, platform, 0)?;
         let config_type = manifest.config().media_type().to_string();
         if !media::is_image_config(&config_type) {
@@ -52,11 +53,11 @@ impl Image {
     }
 
     /// What the image takes in the store: config and (compressed) layers, Docker's content size.
-    pub fn content_size(&self) -> u64 {
+    pub(crate) fn content_size(&self) -> u64 {
         self.manifest.config().size() + self.manifest.layers().iter().map(Descriptor::size).sum::<u64>()
     }
 
-    pub fn summary(&self) -> Summary {
+    pub(crate) fn summary(&self) -> Summary {
         Summary {
             id: self.config_digest.clone(),
             created: self.config.created().clone(),
@@ -104,7 +105,7 @@ pub fn available_platforms(entries: &[Descriptor]) -> String {
 
 /// What `images` shows of an entry.
 #[derive(Clone, Debug)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// The image ID (the config's digest); for an entry that is not an image, the digest of
     /// what the entry points at.
     pub id: Digest,
@@ -115,7 +116,7 @@ pub struct Summary {
 
 /// What an entry of the store is.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// An image hoist can open.
     Image,
     /// Content hoist can read but that is not an image (another tool's OCI artifact); why.
@@ -127,7 +128,7 @@ pub enum Kind {
 impl Summary {
     /// Reads the summary from hoist's annotations, or from the content for entries other tools
     /// wrote. Never fails: what cannot be read is a [`Kind::Foreign`] or [`Kind::Dangling`] entry.
-    pub fn of(store: &Store, entry: &NameEntry) -> Summary {
+    pub(crate) fn of(store: &Store, entry: &NameEntry) -> Summary {
         let cached = || -> Option<Summary> {
             Some(Summary {
                 id: Digest::parse(entry.annotation(ANNOTATION_ID)?).ok()?,
@@ -170,7 +171,7 @@ impl Summary {
     }
 
     /// `descriptor` with this summary as annotations, ready to be a store entry.
-    pub fn annotate(&self, mut descriptor: Descriptor) -> Descriptor {
+    pub(crate) fn annotate(&self, mut descriptor: Descriptor) -> Descriptor {
         let mut annotations = descriptor.annotations().clone().unwrap_or_default();
         annotations.insert(ANNOTATION_ID.to_string(), self.id.to_string());
         annotations.insert(ANNOTATION_SIZE.to_string(), self.size.to_string());
@@ -184,7 +185,7 @@ impl Summary {
 }
 
 /// A descriptor for a stored manifest or index, annotated for the store's index.
-pub fn entry_descriptor(store: &Store, descriptor: Descriptor) -> Result<Descriptor, ImageError> {
+pub(crate) fn entry_descriptor(store: &Store, descriptor: Descriptor) -> Result<Descriptor, ImageError> {
     let summary = Image::open(store, &descriptor, &Platform::host())?.summary();
     let mut plain = descriptor;
     plain.set_platform(None);
@@ -192,11 +193,11 @@ pub fn entry_descriptor(store: &Store, descriptor: Descriptor) -> Result<Descrip
 }
 
 /// Every entry in the store with its summary, in the store's order.
-pub fn list(store: &Store) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
+pub(crate) fn list(store: &Store) -> Result<Vec<(NameEntry, Summary)>, ImageError> {
     Ok(summarize(store, store.names()?))
 }
 
-pub fn summarize(store: &Store, entries: Vec<NameEntry>) -> Vec<(NameEntry, Summary)> {
+pub(crate) fn summarize(store: &Store, entries: Vec<NameEntry>) -> Vec<(NameEntry, Summary)> {
     entries
         .into_iter()
         .map(|entry| {
@@ -207,14 +208,18 @@ pub fn summarize(store: &Store, entries: Vec<NameEntry>) -> Vec<(NameEntry, Summ
 }
 
 /// A descriptor of stored content.
-pub fn descriptor(media_type: &str, digest: &Digest, size: u64) -> Descriptor {
+pub(crate) fn descriptor(media_type: &str, digest: &Digest, size: u64) -> Descriptor {
     let digest = oci_spec::image::Digest::try_from(digest.to_string())
         .unwrap_or_else(|_| unreachable!("a validated digest is a valid OCI digest"));
     Descriptor::new(media_type.into(), size, digest)
 }
 
 /// The bytes of a new single-platform manifest, in the field order Docker writes.
-pub fn manifest_bytes(media_type: &str, config: Descriptor, layers: Vec<Descriptor>) -> Result<Vec<u8>, ImageError> {
+pub(crate) fn manifest_bytes(
+    media_type: &str,
+    config: Descriptor,
+    layers: Vec<Descriptor>,
+) -> Result<Vec<u8>, ImageError> {
     let write_error = |err: String| ImageError::Write { source: std::io::Error::other(err) };
     let manifest = oci_spec::image::ImageManifestBuilder::default()
         .schema_version(2u32)

@@ -15,7 +15,7 @@ use crate::store::{BlobCheck, Blobs, Damage, Store, StoreError, ref_name};
 
 /// What a check found.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub blobs: usize,
     pub bytes: u64,
     pub names: usize,
@@ -30,14 +30,14 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn problems(&self) -> usize {
+    pub(crate) fn problems(&self) -> usize {
         self.broken.len() + self.unused_damage.len()
     }
 }
 
 /// An entry of the store that does not lead to complete, intact content.
 #[derive(Clone, Debug)]
-pub struct Broken {
+pub(crate) struct Broken {
     /// The entry as `index.json` has it.
     pub entry: Descriptor,
     /// Its name as hoist reads it, when it has one hoist can read.
@@ -50,7 +50,7 @@ pub struct Broken {
 
 impl Broken {
     /// The entry's name for people: the reference, the name as written, or its digest.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match (&self.reference, ref_name(&self.entry)) {
             (Some(reference), _) => reference.to_string(),
             (None, Some(name)) => name.to_string(),
@@ -60,7 +60,7 @@ impl Broken {
 }
 
 /// Hashes every blob on `workers` threads, then walks every entry.
-pub fn check(store: &Store, workers: usize) -> Result<Report, StoreError> {
+pub(crate) fn check(store: &Store, workers: usize) -> Result<Report, StoreError> {
     let _writer = store.writer_lock()?; // keeps garbage collection out while blobs are read
     let entries = store.entries()?;
     let blobs = store.check_blobs(workers)?;
@@ -68,7 +68,7 @@ pub fn check(store: &Store, workers: usize) -> Result<Report, StoreError> {
 }
 
 /// Walks `entries` against what hashing (or, after a repair, a listing) found in `blobs`.
-pub fn walk_entries(store: &Store, entries: &[Descriptor], blobs: &Blobs) -> Report {
+pub(crate) fn walk_entries(store: &Store, entries: &[Descriptor], blobs: &Blobs) -> Report {
     let mut report =
         Report { blobs: blobs.checked.len(), bytes: blobs.bytes(), names: entries.len(), ..Report::default() };
     let mut used = BTreeSet::new();

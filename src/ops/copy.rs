@@ -23,12 +23,12 @@ const BLOB_ATTEMPTS: u32 = 3;
 /// How many blobs are copied at once.
 const MAX_COPIES: usize = 5;
 
-pub struct Endpoint<'a> {
+pub(crate) struct Endpoint<'a> {
     pub client: &'a Arc<RegistryClient>,
     pub reference: &'a Reference,
 }
 
-pub async fn copy(
+pub(crate) async fn copy(
     source: Endpoint<'_>,
     destination: Endpoint<'_>,
     platform: Option<&Platform>,

@@ -7,7 +7,7 @@ use crate::registry::RegistryError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum TransferError {
+pub(crate) enum TransferError {
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error(transparent)]
@@ -43,7 +43,7 @@ pub enum TransferError {
 
 impl TransferError {
     /// What to tell the person who met this error.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             TransferError::Registry(inner) => inner.hint(),
             TransferError::Image(inner) => inner.hint(),
@@ -56,7 +56,7 @@ impl TransferError {
     }
 
     /// The error of a transfer task that did not finish.
-    pub fn stopped(what: &'static str, error: tokio::task::JoinError) -> TransferError {
+    pub(crate) fn stopped(what: &'static str, error: tokio::task::JoinError) -> TransferError {
         TransferError::Stopped { what, reason: error.to_string() }
     }
 }

@@ -40,7 +40,7 @@ struct History<'a> {
 
 /// Imports the tarball in `file` (plain or gzip) as `reference`; returns the image ID.
 /// `source` is what the history records it was imported from.
-pub fn import(store: &Store, mut file: File, source: &str, reference: &Reference) -> Result<Digest, ImageError> {
+pub(crate) fn import(store: &Store, mut file: File, source: &str, reference: &Reference) -> Result<Digest, ImageError> {
     check_tarball(&file)?;
     file.rewind().map_err(|err| read_error(source, err))?;
     let _writer = store.writer_lock()?;

@@ -8,16 +8,16 @@
 //! - `import`: a root-filesystem tarball → an image.
 //! - `check`, `repair`: `system check [--repair]`.
 
-pub mod check;
+pub(crate) mod check;
 mod concurrent;
-pub mod copy;
+pub(crate) mod copy;
 mod damage;
 mod error;
-pub mod import;
-pub mod pull;
-pub mod push;
-pub mod repair;
-pub mod report;
+pub(crate) mod import;
+pub(crate) mod pull;
+pub(crate) mod push;
+pub(crate) mod repair;
+pub(crate) mod report;
 mod resolve;
 
-pub use error::TransferError;
+pub(crate) use error::TransferError;

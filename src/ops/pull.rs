@@ -22,13 +22,13 @@ use reqwest::{Response, StatusCode};
 /// How often a blob download is resumed after its connection broke.
 const DOWNLOAD_ATTEMPTS: u32 = 5;
 
-pub struct Pulled {
+pub(crate) struct Pulled {
     /// The digest the reference points at (the index's, for a multi-platform image).
     pub digest: Digest,
     pub up_to_date: bool,
 }
 
-pub struct PullOptions<'a> {
+pub(crate) struct PullOptions<'a> {
     pub platform: &'a Platform,
     pub max_downloads: usize,
 }
@@ -41,7 +41,7 @@ struct Resolved {
 }
 
 /// Pulls `reference` through the first of `sources` that has it (mirrors, then the registry).
-pub async fn pull(
+pub(crate) async fn pull(
     sources: &[Arc<RegistryClient>],
     store: &Store,
     reference: &Reference,

@@ -19,7 +19,7 @@ use crate::registry::blobs::Mounted;
 use crate::registry::uploads::Progress;
 use crate::store::{Store, StoreError};
 
-pub struct Pushed {
+pub(crate) struct Pushed {
     pub digest: Digest,
     pub size: u64,
     /// Only one platform of a multi-platform image went up: the store lacks the others and so
@@ -27,7 +27,7 @@ pub struct Pushed {
     pub single_platform: bool,
 }
 
-pub struct PushOptions<'a> {
+pub(crate) struct PushOptions<'a> {
     /// Push exactly this platform's image of a multi-platform one.
     pub platform: Option<&'a Platform>,
     pub max_uploads: usize,
@@ -41,7 +41,7 @@ struct ManifestToPush {
 }
 
 /// Pushes the image `descriptor` points at to `reference` (which has a tag).
-pub async fn push(
+pub(crate) async fn push(
     client: &Arc<RegistryClient>,
     store: &Store,
     reference: &Reference,

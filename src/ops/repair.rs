@@ -16,7 +16,7 @@ use crate::store::{Damage, Store, StoreError};
 
 /// What became of one broken entry.
 #[derive(Debug)]
-pub enum Mended {
+pub(crate) enum Mended {
     /// Fetched again from a registry: whole now.
     Repaired { name: String },
     /// Its name was removed; why it could not be mended.
@@ -25,7 +25,7 @@ pub enum Mended {
 
 /// Why an entry could not be fetched again.
 #[derive(Debug, thiserror::Error)]
-pub enum Unmendable {
+pub(crate) enum Unmendable {
     #[error("it has no name to fetch it by")]
     NoName,
     #[error("no registry to fetch it from")]
@@ -40,14 +40,14 @@ pub enum Unmendable {
 
 /// How a repair reaches registries: the sources to pull a reference from (mirrors, then the
 /// registry), how many downloads at once, and what to show while it pulls.
-pub struct Fetch<'a> {
+pub(crate) struct Fetch<'a> {
     pub sources: &'a dyn Fn(&crate::reference::Reference) -> Option<Vec<Arc<RegistryClient>>>,
     pub max_downloads: usize,
     pub reporter: Arc<dyn Reporter>,
 }
 
 /// Mends what `report` found; returns what became of each broken entry.
-pub async fn repair(store: &Store, report: &Report, fetch: &Fetch<'_>) -> Result<Vec<Mended>, StoreError> {
+pub(crate) async fn repair(store: &Store, report: &Report, fetch: &Fetch<'_>) -> Result<Vec<Mended>, StoreError> {
     for digest in &report.damaged_blobs {
         store.remove_damaged(digest, &Damage::Content { actual: digest.clone() })?;
     }

@@ -7,27 +7,27 @@ use crate::digest::Digest;
 
 /// A blob an operation moves: what docker's lines name, and how large it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Blob {
+pub(crate) struct Blob {
     pub digest: Digest,
     pub size: u64,
     pub kind: BlobKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BlobKind {
+pub(crate) enum BlobKind {
     Config,
     Layer,
 }
 
 impl Blob {
-    pub fn is_layer(&self) -> bool {
+    pub(crate) fn is_layer(&self) -> bool {
         self.kind == BlobKind::Layer
     }
 }
 
 /// What happens to a blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Push: it will be looked at (docker's `Preparing`).
     Waiting,
     /// Its bytes start to move.
@@ -41,7 +41,7 @@ pub enum Event {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Downloaded into the store (`Pull complete`).
     Downloaded,
     /// Uploaded to the registry (`Pushed`).
@@ -52,14 +52,14 @@ pub enum Outcome {
     Mounted(String),
 }
 
-pub trait Reporter: Send + Sync {
+pub(crate) trait Reporter: Send + Sync {
     /// A pull of `tag` from `repository` begins (`TAG: Pulling from REPO`).
     fn pulling(&self, _tag: &str, _repository: &str) {}
     fn blob(&self, blob: &Blob, event: Event);
 }
 
 /// Reports nothing: for operations whose caller shows nothing (`-q`, repairs).
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Reporter for Silent {
     fn blob(&self, _: &Blob, _: Event) {}

@@ -19,7 +19,7 @@ fn is_unsafe(c: char) -> bool {
 
 /// `text` with every unsafe character written as a visible escape: `\n`, `\t`, `\r`, `\x1b`
 /// for the other ASCII controls, `\u{9b}` beyond ASCII. Text without any is returned as is.
-pub fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
@@ -44,7 +44,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// Serialised JSON with the characters a serialiser leaves raw (DEL, C1 controls, bidi
 /// overrides; serde_json already escapes the C0 controls) as `\uXXXX`: the same JSON value,
 /// safe on a terminal. `json` must be the output of a JSON serialiser.
-pub fn escape_json(json: &str) -> Cow<'_, str> {
+pub(crate) fn escape_json(json: &str) -> Cow<'_, str> {
     if !json.chars().any(is_unsafe_in_json) {
         return Cow::Borrowed(json);
     }

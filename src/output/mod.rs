@@ -2,26 +2,26 @@
 //! through [`escape`], so that text from a registry or an archive never reaches a terminal raw.
 
 mod escape;
-pub mod progress;
-pub mod table;
+pub(crate) mod progress;
+pub(crate) mod table;
 
 use std::io::{self, Write};
 
-pub use escape::{escape, escape_json};
+pub(crate) use escape::{escape, escape_json};
 
 /// Writes one line of data to stdout.
-pub fn line(text: &str) -> io::Result<()> {
+pub(crate) fn line(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "{}", escape(text))
 }
 
 /// Writes one line of status or warning to stderr.
-pub fn status(text: &str) {
+pub(crate) fn status(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{}", escape(text));
 }
 
 /// The registry layer's messages on stderr: `DEBUG ...` lines with `--debug`, `WARNING: ...`.
-pub struct StderrLog {
+pub(crate) struct StderrLog {
     pub debug: bool,
 }
 
@@ -40,7 +40,7 @@ impl crate::registry::Log for StderrLog {
 }
 
 /// Renders an error once: the message, each cause on its own line, then hints.
-pub fn print_error(error: &anyhow::Error) {
+pub(crate) fn print_error(error: &anyhow::Error) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "Error: {}", escape(&error.to_string()));
     for cause in error.chain().skip(1) {
@@ -76,7 +76,7 @@ fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
 }
 
 /// Whether the error is only that the reader of our output went away (`hoist images | head`).
-pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .chain()
         .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|err| err.kind() == io::ErrorKind::BrokenPipe))

@@ -14,7 +14,7 @@ use crate::ops::report::{Blob, Event, Outcome, Reporter, Silent};
 
 /// Which way the bytes go: the words of docker's lines.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub(crate) enum Direction {
     Pull,
     Push,
 }
@@ -39,7 +39,7 @@ impl Direction {
 }
 
 /// The reporter for a command's output: bars on a terminal, lines on a pipe, nothing with `-q`.
-pub fn reporter(direction: Direction, quiet: bool) -> Arc<dyn Reporter> {
+pub(crate) fn reporter(direction: Direction, quiet: bool) -> Arc<dyn Reporter> {
     if quiet {
         Arc::new(Silent)
     } else if std::io::stdout().is_terminal() {

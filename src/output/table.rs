@@ -5,7 +5,7 @@ const MIN_WIDTH: usize = 10;
 const PADDING: usize = 3;
 
 /// Lays out `rows` (the first is the header) in aligned columns; the last column is not padded.
-pub fn render(rows: &[Vec<String>]) -> String {
+pub(crate) fn render(rows: &[Vec<String>]) -> String {
     let rows: Vec<Vec<String>> =
         rows.iter().map(|row| row.iter().map(|cell| super::escape(cell).into_owned()).collect()).collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);

@@ -9,10 +9,10 @@ use reqwest::{Response, StatusCode};
 use super::{RegistryError, safe_url};
 
 /// The most of an error body hoist reads.
-pub const MAX_ERROR_BODY: usize = 64 * 1024;
+pub(super) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Turns a failed answer into the error it stands for.
-pub async fn failure(response: Response, registry: &str, method: &str) -> RegistryError {
+pub(super) async fn failure(response: Response, registry: &str, method: &str) -> RegistryError {
     let status = response.status();
     let url = safe_url::display(response.url());
     let limits = RateLimit::from_headers(response.headers());
@@ -39,7 +39,7 @@ fn is_rate_limit(message: &str) -> bool {
 
 /// When to try again and what remains, as far as the registry said.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     /// `Retry-After` seconds, or the wait GHCR writes into its body.
     pub retry_after: Option<String>,
     /// `RateLimit-Remaining` / `RateLimit-Limit` (Docker Hub: `N;w=SECONDS`).
@@ -48,7 +48,7 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    pub fn from_headers(headers: &HeaderMap) -> RateLimit {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> RateLimit {
         let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim);
         RateLimit {
             retry_after: text("retry-after").map(|seconds| format!("{seconds} s")),
@@ -71,7 +71,7 @@ impl RateLimit {
     }
 
     /// `; try again in 60 s; 0 of 100 left (window 21600 s)`, or nothing when nothing is known.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut text = String::new();
         if let Some(wait) = &self.retry_after {
             text += &format!("; try again in {wait}");
@@ -93,7 +93,7 @@ impl RateLimit {
 }
 
 /// Reads a body, refusing more than `limit` bytes, whatever the headers claim.
-pub async fn read_limited(
+pub(super) async fn read_limited(
     mut response: Response,
     limit: usize,
     registry: &str,
@@ -119,7 +119,7 @@ pub async fn read_limited(
 
 /// The registry's own message (`code: message` from its JSON errors), or the status and the
 /// first line of a body that is not JSON.
-pub fn error_message(body: &[u8], status: StatusCode) -> String {
+pub(super) fn error_message(body: &[u8], status: StatusCode) -> String {
     #[derive(serde::Deserialize)]
     struct Errors {
         errors: Vec<ErrorEntry>,

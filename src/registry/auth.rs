@@ -84,12 +84,12 @@ struct CachedToken {
 
 /// Tokens by scope, for one registry; shared by every request and download of a command.
 #[derive(Default)]
-pub struct TokenCache {
+pub(super) struct TokenCache {
     tokens: std::sync::Mutex<HashMap<String, CachedToken>>,
 }
 
 impl TokenCache {
-    pub fn get(&self, scope: &str) -> Option<Secret> {
+    pub(super) fn get(&self, scope: &str) -> Option<Secret> {
         let tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         tokens.get(scope).filter(|token| token.expires > Instant::now()).map(|token| token.value.clone())
     }
@@ -103,7 +103,7 @@ impl TokenCache {
 }
 
 /// The `Authorization` value for a secret; never logged, since `HeaderValue` is marked sensitive.
-pub fn header(scheme: &str, secret: &str) -> Result<HeaderValue, RegistryError> {
+pub(super) fn header(scheme: &str, secret: &str) -> Result<HeaderValue, RegistryError> {
     let mut value = HeaderValue::from_str(&format!("{scheme} {secret}")).map_err(|_| RegistryError::Protocol {
         registry: String::new(),
         reason: "a credential is not a valid header".into(),
@@ -112,7 +112,7 @@ pub fn header(scheme: &str, secret: &str) -> Result<HeaderValue, RegistryError> 
     Ok(value)
 }
 
-pub fn basic(credentials: &Credentials) -> Option<Result<HeaderValue, RegistryError>> {
+pub(super) fn basic(credentials: &Credentials) -> Option<Result<HeaderValue, RegistryError>> {
     let Credentials::Password { username, password } = credentials else { return None };
     Some(basic_header(username, password.expose()))
 }
@@ -124,7 +124,7 @@ fn basic_header(username: &str, password: &str) -> Result<HeaderValue, RegistryE
 
 /// Where tokens come from: the challenge's realm and service, and whether the registry is
 /// HTTPS (then no credential goes to a plain-HTTP realm).
-pub struct Realm<'a> {
+pub(super) struct Realm<'a> {
     pub url: &'a str,
     pub service: Option<&'a str>,
     pub secure: bool,
@@ -181,7 +181,7 @@ impl Realm<'_> {
 }
 
 /// Asks the realm for a token for `scope`, and caches it.
-pub async fn fetch_token(
+pub(super) async fn fetch_token(
     transport: &Transport,
     registry: &str,
     realm: &Realm<'_>,
@@ -263,7 +263,7 @@ async fn token_response(response: Response, registry: &str) -> Result<TokenRespo
 
 /// `docker login` against a token server: asks for a token with the password and an offline
 /// (refresh) token, which is returned when the server issues one.
-pub async fn login_token(
+pub(super) async fn login_token(
     transport: &Transport,
     registry: &str,
     realm: &Realm<'_>,

@@ -12,7 +12,7 @@ use super::{RegistryError, pull_scope, push_scope};
 use crate::digest::Digest;
 
 /// How a mount ended.
-pub enum Mounted {
+pub(crate) enum Mounted {
     Yes,
     /// The registry declined; when it opened an upload session instead, here it is.
     No(Option<Session>),
@@ -20,7 +20,7 @@ pub enum Mounted {
 
 impl RegistryClient {
     /// Whether the repository has the blob (`HEAD`).
-    pub async fn has_blob(&self, repository: &str, digest: &Digest) -> Result<bool, RegistryError> {
+    pub(crate) async fn has_blob(&self, repository: &str, digest: &Digest) -> Result<bool, RegistryError> {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}")).await?;
         let scope = push_scope(repository);
         let response = self.send(Call::new(Method::HEAD, url, &scope)).await?;
@@ -33,7 +33,12 @@ impl RegistryClient {
 
     /// Starts a blob download at `offset` (a `Range` request when not 0). The answer is 200
     /// (whole blob) or 206 (the rest); anything else is an error.
-    pub async fn get_blob(&self, repository: &str, digest: &Digest, offset: u64) -> Result<Response, RegistryError> {
+    pub(crate) async fn get_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        offset: u64,
+    ) -> Result<Response, RegistryError> {
         let mut headers = HeaderMap::new();
         if offset > 0 {
             headers.insert(RANGE, super::uploads::header_value(&format!("bytes={offset}-"))?);
@@ -44,7 +49,12 @@ impl RegistryClient {
     }
 
     /// Asks the registry to mount a blob it holds in `from` into `repository`.
-    pub async fn mount_blob(&self, repository: &str, digest: &Digest, from: &str) -> Result<Mounted, RegistryError> {
+    pub(crate) async fn mount_blob(
+        &self,
+        repository: &str,
+        digest: &Digest,
+        from: &str,
+    ) -> Result<Mounted, RegistryError> {
         let url = self.url(&format!("v2/{repository}/blobs/uploads/?mount={digest}&from={from}")).await?;
         let scope = format!("{} repository:{from}:pull", push_scope(repository));
         let response = match self.send(Call::new(Method::POST, url, &scope)).await {

@@ -20,11 +20,11 @@ use super::{RegistryError, Transport};
 use crate::credentials::Credentials;
 
 /// Makes the body of one attempt of a request (each attempt needs a body of its own).
-pub type MakeBody<'a> = &'a (dyn Fn() -> Result<Body, RegistryError> + Sync);
+pub(crate) type MakeBody<'a> = &'a (dyn Fn() -> Result<Body, RegistryError> + Sync);
 
 /// One API request: sent with the registry's credentials for `scope`, and answered once more
 /// after a 401 with a fresh challenge or token.
-pub struct Call<'a> {
+pub(crate) struct Call<'a> {
     pub method: Method,
     pub url: Url,
     pub scope: &'a str,
@@ -36,24 +36,24 @@ pub struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn new(method: Method, url: Url, scope: &'a str) -> Self {
+    pub(crate) fn new(method: Method, url: Url, scope: &'a str) -> Self {
         Call { method, url, scope, headers: HeaderMap::new(), body: None, once: false }
     }
 
-    pub fn headers(self, headers: HeaderMap) -> Self {
+    pub(crate) fn headers(self, headers: HeaderMap) -> Self {
         Call { headers, ..self }
     }
 
-    pub fn body(self, body: MakeBody<'a>) -> Self {
+    pub(crate) fn body(self, body: MakeBody<'a>) -> Self {
         Call { body: Some(body), ..self }
     }
 
-    pub fn once(self) -> Self {
+    pub(crate) fn once(self) -> Self {
         Call { once: true, ..self }
     }
 }
 
-pub struct RegistryClient {
+pub(crate) struct RegistryClient {
     transport: Arc<Transport>,
     /// The registry as references name it (`docker.io`, `localhost:5000`), for messages.
     registry: String,
@@ -70,7 +70,12 @@ pub struct RegistryClient {
 
 impl RegistryClient {
     /// A client for `registry` (as in a reference), reached at its API host.
-    pub fn new(transport: Arc<Transport>, registry: &str, api_host: &str, credentials: Option<Credentials>) -> Self {
+    pub(crate) fn new(
+        transport: Arc<Transport>,
+        registry: &str,
+        api_host: &str,
+        credentials: Option<Credentials>,
+    ) -> Self {
         RegistryClient {
             transport,
             registry: registry.to_string(),
@@ -85,16 +90,16 @@ impl RegistryClient {
     }
 
     /// A client for a registry mirror at a fixed URL (`registry-mirrors` in `config.toml`).
-    pub fn mirror(transport: Arc<Transport>, url: Url) -> Self {
+    pub(crate) fn mirror(transport: Arc<Transport>, url: Url) -> Self {
         let host = super::host_port(&url);
         RegistryClient { configured_base: Some(url), ..RegistryClient::new(transport, &host, &host, None) }
     }
 
-    pub fn registry(&self) -> &str {
+    pub(crate) fn registry(&self) -> &str {
         &self.registry
     }
 
-    pub fn transport(&self) -> &Transport {
+    pub(crate) fn transport(&self) -> &Transport {
         &self.transport
     }
 
@@ -220,13 +225,13 @@ impl RegistryClient {
     }
 
     /// The URL of an API path on this registry.
-    pub async fn url(&self, path: &str) -> Result<Url, RegistryError> {
+    pub(crate) async fn url(&self, path: &str) -> Result<Url, RegistryError> {
         join(self.base().await?, path)
     }
 
     /// Sends a call, with credentials when it goes to this registry; on a 401 it answers the
     /// new challenge (or asks for a fresh token) once.
-    pub async fn send(&self, call: Call<'_>) -> Result<Response, RegistryError> {
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Response, RegistryError> {
         self.base().await?;
         let owned = self.owns(&call.url);
         let mut fresh = false;
@@ -286,7 +291,7 @@ impl RegistryClient {
 
     /// Checks this client's credentials the way the registry asks: Basic directly, Bearer with
     /// a token request. Returns the identity (refresh) token a token server issued, if any.
-    pub async fn verify_credentials(&self) -> Result<Option<crate::credentials::Secret>, RegistryError> {
+    pub(crate) async fn verify_credentials(&self) -> Result<Option<crate::credentials::Secret>, RegistryError> {
         let base = self.base().await?.clone();
         let Some(credentials) = &self.credentials else { return Ok(None) };
         match self.current_challenge() {

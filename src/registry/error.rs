@@ -4,7 +4,7 @@ use super::answer::RateLimit;
 use crate::digest::Digest;
 
 #[derive(Debug, thiserror::Error)]
-pub enum RegistryError {
+pub(crate) enum RegistryError {
     #[error("{}", unauthorized_text(message))]
     Unauthorized { registry: String, message: String },
     #[error("{what} not found: {message}")]
@@ -51,7 +51,7 @@ fn unauthorized_text(message: &str) -> String {
 
 impl RegistryError {
     /// What to suggest to the person who saw this error.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             RegistryError::Unauthorized { registry, .. } => Some(format!("log in with: hoist login {registry}")),
             RegistryError::PlainHttp { host, .. } => Some(format!(

@@ -18,7 +18,7 @@ const MAX_PAGES: usize = 10_000;
 
 impl RegistryClient {
     /// Every tag of a repository, following `Link` pagination to the end.
-    pub async fn list_tags(&self, repository: &str) -> Result<Vec<String>, RegistryError> {
+    pub(crate) async fn list_tags(&self, repository: &str) -> Result<Vec<String>, RegistryError> {
         #[derive(serde::Deserialize)]
         struct Page {
             tags: Option<Vec<Option<String>>>,
@@ -33,7 +33,7 @@ impl RegistryClient {
     }
 
     /// Every repository of the registry, following `Link` pagination to the end.
-    pub async fn catalog(&self) -> Result<Vec<String>, RegistryError> {
+    pub(crate) async fn catalog(&self) -> Result<Vec<String>, RegistryError> {
         #[derive(serde::Deserialize)]
         struct Page {
             repositories: Option<Vec<Option<String>>>,

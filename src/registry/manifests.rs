@@ -13,11 +13,11 @@ use super::{RegistryError, pull_scope, push_scope};
 use crate::digest::Digest;
 
 /// Registries enforce 4 MiB for manifests; hoist reads no more than that.
-pub const MAX_MANIFEST_SIZE: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_SIZE: usize = 4 * 1024 * 1024;
 
 /// What hoist asks for when it fetches a manifest: every kind it can read, and schema 1 so
 /// that it can say clearly that it does not support it.
-pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+pub(crate) const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
     application/vnd.docker.distribution.manifest.list.v2+json, \
     application/vnd.oci.image.manifest.v1+json, \
     application/vnd.docker.distribution.manifest.v2+json;q=0.9, \
@@ -25,7 +25,7 @@ pub const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
 
 /// A manifest or index as the registry sent it.
 #[derive(Clone)]
-pub struct FetchedManifest {
+pub(crate) struct FetchedManifest {
     pub bytes: Vec<u8>,
     pub media_type: String,
     pub digest: Digest,
@@ -39,7 +39,11 @@ fn accept_manifests() -> HeaderMap {
 
 impl RegistryClient {
     /// Fetches a manifest by tag or digest, reading at most `MAX_MANIFEST_SIZE` bytes.
-    pub async fn get_manifest(&self, repository: &str, reference: &str) -> Result<FetchedManifest, RegistryError> {
+    pub(crate) async fn get_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<FetchedManifest, RegistryError> {
         let response = self.send_manifest_get(repository, reference, &pull_scope(repository)).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Err(not_found(response, repository, reference, self.registry()).await);
@@ -75,7 +79,11 @@ impl RegistryClient {
     /// The digest a tag points at, asked with `HEAD` (which Docker Hub does not count against
     /// its pull limit); `None` when the registry does not say (no `Docker-Content-Digest`, a
     /// `HEAD` it refuses, a manifest it does not have): the caller then fetches it.
-    pub async fn head_manifest(&self, repository: &str, reference: &str) -> Result<Option<Digest>, RegistryError> {
+    pub(crate) async fn head_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<Option<Digest>, RegistryError> {
         let url = self.url(&format!("v2/{repository}/manifests/{reference}")).await?;
         let scope = pull_scope(repository);
         let response = self.send(Call::new(Method::HEAD, url, &scope).headers(accept_manifests())).await?;
@@ -87,7 +95,7 @@ impl RegistryClient {
 
     /// Whether the repository has a manifest, by digest: `HEAD`, or `GET` where the registry
     /// refuses `HEAD` (405) or answers it 403 for a manifest it lacks (Artifactory).
-    pub async fn has_manifest(&self, repository: &str, digest: &Digest) -> Result<bool, RegistryError> {
+    pub(crate) async fn has_manifest(&self, repository: &str, digest: &Digest) -> Result<bool, RegistryError> {
         let url = self.url(&format!("v2/{repository}/manifests/{digest}")).await?;
         let scope = push_scope(repository);
         let response = self.send(Call::new(Method::HEAD, url, &scope).headers(accept_manifests())).await?;
@@ -107,7 +115,7 @@ impl RegistryClient {
 
     /// Puts a manifest, byte for byte, under `reference` (a tag or its digest); returns the
     /// digest the registry reports, if it reports one.
-    pub async fn put_manifest(
+    pub(crate) async fn put_manifest(
         &self,
         repository: &str,
         reference: &str,
@@ -124,7 +132,7 @@ impl RegistryClient {
     }
 
     /// Deletes a manifest by digest; a registry that does not allow deletes says so.
-    pub async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), RegistryError> {
+    pub(crate) async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), RegistryError> {
         let url = self.url(&format!("v2/{repository}/manifests/{digest}")).await?;
         let scopes = ["delete", "pull,push", "*"].map(|actions| format!("repository:{repository}:{actions}"));
         let mut refused = None;

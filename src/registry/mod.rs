@@ -3,25 +3,24 @@
 
 mod answer;
 mod auth;
-pub mod blobs;
-pub mod client;
+pub(crate) mod blobs;
+pub(crate) mod client;
 mod error;
-pub mod listings;
-pub mod manifests;
-pub mod safe_url;
+pub(crate) mod listings;
+pub(crate) mod manifests;
+pub(crate) mod safe_url;
 mod tls;
 mod transport;
-pub mod uploads;
+pub(crate) mod uploads;
 
-pub use answer::RateLimit;
-pub use auth::{Challenge, parse_challenge};
-pub use client::RegistryClient;
-pub use error::RegistryError;
-pub use manifests::FetchedManifest;
-pub use transport::{Log, Transport};
+pub use auth::parse_challenge;
+pub(crate) use client::RegistryClient;
+pub(crate) use error::RegistryError;
+pub(crate) use manifests::FetchedManifest;
+pub(crate) use transport::{Log, Transport};
 
 /// `HOST[:PORT]` of a URL, as registries and `certs.d` folders name hosts.
-pub fn host_port(url: &reqwest::Url) -> String {
+pub(crate) fn host_port(url: &reqwest::Url) -> String {
     let host = url.host_str().unwrap_or_default();
     match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -30,11 +29,11 @@ pub fn host_port(url: &reqwest::Url) -> String {
 }
 
 /// The scope a pull needs.
-pub fn pull_scope(repository: &str) -> String {
+pub(crate) fn pull_scope(repository: &str) -> String {
     format!("repository:{repository}:pull")
 }
 
 /// The scope a push needs.
-pub fn push_scope(repository: &str) -> String {
+pub(crate) fn push_scope(repository: &str) -> String {
     format!("repository:{repository}:pull,push")
 }

@@ -7,7 +7,7 @@ use reqwest::Url;
 
 /// `url` for logs and messages: without user information, and with the values of query
 /// parameters that may be secrets (a presigned URL's signature, a token) replaced.
-pub fn display(url: &Url) -> String {
+pub(crate) fn display(url: &Url) -> String {
     let mut shown = url.clone();
     let _ = shown.set_username("");
     let _ = shown.set_password(None);
@@ -31,7 +31,7 @@ fn is_secret_parameter(name: &str) -> bool {
 
 /// A URL's text as it may be shown ([`display`]); text that is no URL loses everything up to
 /// its last `@` and from its first `?`.
-pub fn redact(text: &str) -> String {
+pub(crate) fn redact(text: &str) -> String {
     match Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => display(&url),
         _ => text.rsplit('@').next().unwrap_or_default().split('?').next().unwrap_or_default().to_string(),
@@ -39,7 +39,7 @@ pub fn redact(text: &str) -> String {
 }
 
 /// Why a registry on `from_host` may not send hoist to `to`, if it may not.
-pub fn refuse_reason(from_host: &str, to: &Url) -> Option<String> {
+pub(crate) fn refuse_reason(from_host: &str, to: &Url) -> Option<String> {
     if !matches!(to.scheme(), "http" | "https") {
         return Some(format!("the scheme {} is not http or https", to.scheme()));
     }

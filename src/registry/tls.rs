@@ -21,7 +21,7 @@ use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, Error, Signa
 
 /// What the `certs.d` folders of one registry hold.
 #[derive(Default)]
-pub struct CertFolders {
+pub(super) struct CertFolders {
     /// `*.crt`: CAs, and perhaps the server's own self-signed certificate.
     roots: Vec<CertificateDer<'static>>,
     /// `NAME.cert` + `NAME.key`: a client certificate.
@@ -30,7 +30,7 @@ pub struct CertFolders {
 
 impl CertFolders {
     /// Reads every `certs.d/HOST:PORT` folder there is for a host; `None` when there is none.
-    pub fn read(folders: &[PathBuf]) -> Result<Option<CertFolders>, String> {
+    pub(super) fn read(folders: &[PathBuf]) -> Result<Option<CertFolders>, String> {
         let mut found = None;
         for folder in folders.iter().filter(|folder| folder.is_dir()) {
             found.get_or_insert_with(CertFolders::default).add_folder(folder)?;
@@ -53,7 +53,7 @@ impl CertFolders {
     }
 
     /// The TLS configuration: these roots and identity; `insecure` verifies no certificate.
-    pub fn client_config(self, insecure: bool) -> Result<ClientConfig, String> {
+    pub(super) fn client_config(self, insecure: bool) -> Result<ClientConfig, String> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let algorithms = provider.signature_verification_algorithms;
         let verifier: Arc<dyn ServerCertVerifier> = if insecure {

@@ -18,12 +18,12 @@ use super::tls::CertFolders;
 use crate::config::InsecureEntry;
 
 /// How many times a request is tried in all before a transient failure is final.
-pub const ATTEMPTS: u32 = 5;
+pub(super) const ATTEMPTS: u32 = 5;
 /// The longest `Retry-After` hoist waits for before giving up instead.
 const MAX_RETRY_AFTER: u64 = 60;
 
 /// Where the transport's messages go.
-pub trait Log: Send + Sync {
+pub(crate) trait Log: Send + Sync {
     /// Whether `--debug` lines are wanted (they are not even made otherwise).
     fn debugging(&self) -> bool;
     fn debug(&self, line: &str);
@@ -31,7 +31,7 @@ pub trait Log: Send + Sync {
     fn warning(&self, text: &str);
 }
 
-pub struct Transport {
+pub(crate) struct Transport {
     insecure: Vec<InsecureEntry>,
     cert_folders: Vec<PathBuf>,
     log: Arc<dyn Log>,
@@ -49,7 +49,7 @@ pub struct Transport {
 impl Transport {
     /// `insecure` are `HOST[:PORT]` from the command line and `config.toml`; `config_dir` holds
     /// hoist's own `certs.d`.
-    pub fn new(insecure: Vec<InsecureEntry>, config_dir: &Path, log: Arc<dyn Log>) -> Transport {
+    pub(crate) fn new(insecure: Vec<InsecureEntry>, config_dir: &Path, log: Arc<dyn Log>) -> Transport {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let retry_base = test_millis("HOIST_TEST_RETRY_MS").unwrap_or(Duration::from_millis(500));
         let read_timeout = test_millis("HOIST_TEST_READ_TIMEOUT_MS").unwrap_or(Duration::from_secs(60));
@@ -65,14 +65,14 @@ impl Transport {
         }
     }
 
-    pub fn is_insecure(&self, host: &str) -> bool {
+    pub(crate) fn is_insecure(&self, host: &str) -> bool {
         self.insecure.iter().any(|entry| entry.matches(host))
     }
 
     /// Whether plain HTTP may be tried after HTTPS: loopback and insecure registries only. A
     /// name that resolves to loopback addresses alone is loopback, as docker has it (a
     /// tutorial's `dev.docker.local` in `/etc/hosts`).
-    pub async fn may_use_http(&self, host: &str) -> bool {
+    pub(crate) async fn may_use_http(&self, host: &str) -> bool {
         let name = host_name(host);
         if name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()) || self.is_insecure(host) {
             return true;
@@ -90,7 +90,7 @@ impl Transport {
     }
 
     /// The client for `host`, built on first use with that host's certificates.
-    pub fn client(&self, host: &str) -> Result<Client, RegistryError> {
+    pub(crate) fn client(&self, host: &str) -> Result<Client, RegistryError> {
         let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(client) = clients.get(host) {
             return Ok(client.clone());
@@ -134,7 +134,7 @@ impl Transport {
 
     /// Sends the request `make` builds, retrying connection errors, 408, 429 and 5xx with
     /// backoff. Other answers, errors included, are returned for the caller to judge.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         registry: &str,
         make: impl Fn() -> Result<RequestBuilder, RegistryError>,
@@ -143,7 +143,7 @@ impl Transport {
     }
 
     /// `send` with a given number of attempts; 1 for a probe whose failure has a fallback.
-    pub async fn send_with_attempts(
+    pub(crate) async fn send_with_attempts(
         &self,
         registry: &str,
         attempts: u32,
@@ -226,19 +226,19 @@ impl Transport {
     }
 
     /// Logs a request hoist made outside `send` (a retry inside a stream, say).
-    pub fn debug(&self, message: &str) {
+    pub(crate) fn debug(&self, message: &str) {
         if self.log.debugging() {
             self.log.debug(message);
         }
     }
 }
 
-pub fn is_transient(status: StatusCode) -> bool {
+pub(super) fn is_transient(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is treated as "soon").
-pub fn retry_after(response: &Response) -> Option<Duration> {
+pub(super) fn retry_after(response: &Response) -> Option<Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     Some(Duration::from_secs(value.trim().parse().unwrap_or(1)))
 }

@@ -37,7 +37,7 @@ use super::{RegistryError, push_scope, safe_url};
 use crate::digest::Digest;
 
 /// A new blob up to this size goes up in one `PUT` after the `POST`.
-pub const MONOLITHIC_LIMIT: u64 = 32 * 1024 * 1024;
+pub(crate) const MONOLITHIC_LIMIT: u64 = 32 * 1024 * 1024;
 /// The size of ranged chunks, until a registry refuses them as too large.
 const CHUNK_SIZE: u64 = 32 * 1024 * 1024;
 /// Chunks are never halved below this.
@@ -48,10 +48,10 @@ const UPLOAD_ATTEMPTS: u32 = 5;
 const MAX_REPLANS: u32 = 8;
 
 /// Called with how many bytes of the blob have gone up (counted from its start).
-pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+pub(crate) type Progress = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// An upload session: its URL, and how much of the blob the registry has.
-pub struct Session {
+pub(crate) struct Session {
     location: Url,
     offset: u64,
     min_chunk: u64,
@@ -107,7 +107,7 @@ struct Upload<'a> {
 
 impl RegistryClient {
     /// Uploads the blob stored at `path`, in `session` when a declined mount opened one.
-    pub async fn upload_blob(
+    pub(crate) async fn upload_blob(
         &self,
         repository: &str,
         digest: &Digest,
@@ -121,7 +121,7 @@ impl RegistryClient {
 
     /// Uploads a blob whose bytes arrive as `body` (another registry's download), in one
     /// request: a stream cannot be sent twice, so a failure is the caller's to retry whole.
-    pub async fn upload_stream(
+    pub(crate) async fn upload_stream(
         &self,
         repository: &str,
         digest: &Digest,

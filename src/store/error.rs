@@ -86,7 +86,7 @@ impl StoreError {
 }
 
 /// Whether an I/O error says that there is no room left to write.
-pub fn is_full(error: &std::io::Error) -> bool {
+pub(super) fn is_full(error: &std::io::Error) -> bool {
     matches!(error.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded)
 }
 

@@ -9,7 +9,7 @@ use super::{Store, StoreError, open_lock_file, write_atomically};
 use crate::reference::Reference;
 
 /// The OCI annotation that names an index entry; hoist writes the full normalised reference.
-pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
+pub(crate) const REF_NAME: &str = "org.opencontainers.image.ref.name";
 
 /// One entry of the store: a name (or none, for an image loaded without one, which docker
 /// shows as `<none>`) and the manifest or index it points at.
@@ -123,7 +123,7 @@ impl IndexGuard<'_> {
 }
 
 /// The name an entry carries (`org.opencontainers.image.ref.name`), as written.
-pub fn ref_name(descriptor: &Descriptor) -> Option<&str> {
+pub(crate) fn ref_name(descriptor: &Descriptor) -> Option<&str> {
     descriptor.annotations().as_ref()?.get(REF_NAME).map(String::as_str)
 }
 

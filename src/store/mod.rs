@@ -33,17 +33,17 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use blobs::{BlobWriter, SealedBlob};
-pub use check::{BlobCheck, Blobs};
-pub use error::{Damage, StoreError};
-pub use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
-pub use partial::{Claim, PartialBlob};
-pub use verify::Presence;
+pub(crate) use blobs::{BlobWriter, SealedBlob};
+pub(crate) use check::{BlobCheck, Blobs};
+pub(crate) use error::{Damage, StoreError};
+pub(crate) use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
+pub(crate) use partial::{Claim, PartialBlob};
+pub(crate) use verify::Presence;
 
 use crate::digest::{Digest, Mismatch, Verifier};
 
 /// The largest manifest, index or config hoist reads into memory (registries enforce 4 MiB).
-pub const MAX_DOCUMENT_SIZE: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_DOCUMENT_SIZE: u64 = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Store {

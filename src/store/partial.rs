@@ -10,7 +10,7 @@ use super::{Store, StoreError};
 use crate::digest::{Digest, Verifier};
 
 /// Partial downloads older than this are debris that garbage collection may delete.
-pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+pub(super) const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// After this many new bytes, a download has the kernel write what it holds so far (on a thread
 /// of its own, while the download goes on), so that the fsync before publishing waits for the

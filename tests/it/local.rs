@@ -78,7 +78,7 @@ fn inspect_shows_config_and_names() {
     assert_eq!(image["Id"], id);
     assert_eq!(image["RepoTags"], serde_json::json!(["inspect/me:1", "inspect/me:2"]));
     assert_eq!(image["Os"], "linux");
-    assert_eq!(image["Architecture"], hoist::image::Platform::host().architecture);
+    assert_eq!(image["Architecture"], hoist::harness::Platform::host().architecture);
     assert_eq!(image["RootFS"]["Layers"].as_array().expect("layers").len(), 1);
     let missing = context.hoist(&["inspect", "nothing/here"]).failure(1);
     assert!(missing.stderr.contains("No such image: nothing/here"), "{}", missing.stderr);

@@ -2,6 +2,7 @@
 //! (podman, skopeo) and real `docker-registry` processes.
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 #![allow(clippy::print_stderr, reason = "tests say on stderr what they skipped")]
+#![allow(unreachable_pub, reason = "a test binary has no API: its helpers are shared by its modules")]
 
 mod archives;
 mod auth;

@@ -137,7 +137,7 @@ fn picks_the_platform_from_an_index() {
     default.hoist(&["pull", &reference]).success();
     let inspected: serde_json::Value =
         serde_json::from_str(&default.hoist(&["inspect", &reference]).success().stdout).unwrap();
-    assert_eq!(inspected[0]["Architecture"], hoist::image::Platform::host().architecture);
+    assert_eq!(inspected[0]["Architecture"], hoist::harness::Platform::host().architecture);
 
     let missing = context.hoist(&["pull", "--platform", "linux/s390x", &reference]).failure(1);
     assert!(missing.stderr.contains("no image for platform linux/s390x"), "{}", missing.stderr);
