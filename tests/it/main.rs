@@ -9,6 +9,7 @@ mod damage;
 mod docs;
 mod faults;
 mod foreign;
+mod formats;
 mod full_disk;
 mod harness;
 mod hostile;

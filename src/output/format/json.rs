@@ -65,7 +65,7 @@ fn write_value(out: &mut String, value: &Value, html: bool) {
             Some(shape) => {
                 let fields = shape.fields.iter().filter_map(|field| {
                     let value = map.get(field.name)?;
-                    (!omitted(field, value)).then_some((field.name, value))
+                    (!omitted(field, value)).then_some((field.json, value))
                 });
                 write_object(out, fields, html);
             }

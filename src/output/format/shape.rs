@@ -21,11 +21,13 @@ pub struct Shape {
     pub escape_html: bool,
 }
 
-/// One field of a struct: its name (docker's, as JSON and templates spell it), what it holds,
-/// and whether `json` leaves it out when empty.
+/// One field of a struct: its Go name (what templates call it), its JSON name (what documents
+/// and `json` call it: `ID` is `Id` in `image.InspectResponse`), what it holds, and whether
+/// `json` leaves it out when empty.
 #[derive(Debug)]
 pub struct Field {
     pub name: &'static str,
+    pub json: &'static str,
     pub kind: Kind,
     pub omit_empty: bool,
     /// The column header `table` templates show for it (docker's `SubHeaderContext`).
@@ -54,15 +56,20 @@ pub enum Kind {
 }
 
 const fn field(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, omit_empty: false, header: None }
+    Field { name, json: name, kind, omit_empty: false, header: None }
 }
 
 const fn omit(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, omit_empty: true, header: None }
+    Field { name, json: name, kind, omit_empty: true, header: None }
+}
+
+/// A field whose JSON name is not its Go name.
+const fn renamed(name: &'static str, json: &'static str, kind: Kind, omit_empty: bool) -> Field {
+    Field { name, json, kind, omit_empty, header: None }
 }
 
 const fn column(name: &'static str, header: &'static str) -> Field {
-    Field { name, kind: Kind::Text, omit_empty: false, header: Some(header) }
+    Field { name, json: name, kind: Kind::Text, omit_empty: false, header: Some(header) }
 }
 
 /// A row of `docker images` (`formatter.imageContext`): every field a string, `json` in the
@@ -78,7 +85,13 @@ pub static IMAGE_ROW: Shape = Shape {
         column("Repository", "REPOSITORY"),
         column("SharedSize", "SHARED SIZE"),
         column("Size", "SIZE"),
-        Field { name: "SizeBytes", kind: Kind::Integer, omit_empty: false, header: Some("SIZE BYTES") },
+        Field {
+            name: "SizeBytes",
+            json: "SizeBytes",
+            kind: Kind::Integer,
+            omit_empty: false,
+            header: Some("SIZE BYTES"),
+        },
         column("Tag", "TAG"),
         column("UniqueSize", "UNIQUE SIZE"),
         column("VirtualSize", "SIZE"),
@@ -90,7 +103,7 @@ pub static IMAGE_ROW: Shape = Shape {
 pub static IMAGE_INSPECT: Shape = Shape {
     go_type: "image.InspectResponse",
     fields: &[
-        field("Id", Kind::Text),
+        renamed("ID", "Id", Kind::Text, false),
         field("RepoTags", Kind::List),
         field("RepoDigests", Kind::List),
         field("Parent", Kind::Text),
@@ -173,14 +186,14 @@ pub static METADATA: Shape =
 pub static DESCRIPTOR: Shape = Shape {
     go_type: "v1.Descriptor",
     fields: &[
-        field("mediaType", Kind::Text),
-        field("digest", Kind::Text),
-        field("size", Kind::Integer),
-        omit("urls", Kind::List),
-        omit("annotations", Kind::Map),
-        omit("data", Kind::Text),
-        omit("platform", Kind::Any),
-        omit("artifactType", Kind::Text),
+        renamed("MediaType", "mediaType", Kind::Text, false),
+        renamed("Digest", "digest", Kind::Text, false),
+        renamed("Size", "size", Kind::Integer, false),
+        renamed("URLs", "urls", Kind::List, true),
+        renamed("Annotations", "annotations", Kind::Map, true),
+        renamed("Data", "data", Kind::Text, true),
+        renamed("Platform", "platform", Kind::Any, true),
+        renamed("ArtifactType", "artifactType", Kind::Text, true),
     ],
     escape_html: false,
 };
@@ -190,7 +203,7 @@ pub static ALL: &[&Shape] =
     &[&IMAGE_ROW, &IMAGE_INSPECT, &IMAGE_CONFIG, &HEALTHCHECK, &GRAPH_DRIVER, &ROOT_FS, &METADATA, &DESCRIPTOR];
 
 impl Shape {
-    /// The field names, sorted as a map's keys are: how `json` recognises the struct.
+    /// The Go field names, sorted as a map's keys are: how `json` recognises the struct.
     pub fn key(&self) -> String {
         let mut names: Vec<&str> = self.fields.iter().map(|field| field.name).collect();
         names.sort_unstable();

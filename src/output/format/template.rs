@@ -16,6 +16,7 @@ pub struct Template {
 impl Template {
     /// Compiles `source`; the error is the engine's reason (docker quotes Go's).
     pub fn compile(source: &str) -> Result<Template, TemplateError> {
+        check_blocks(source)?;
         check_functions(source)?;
         let rows = functions::with_docker_functions(gotmpl::Template::new(""))
             .func("index", index)
@@ -35,6 +36,60 @@ impl Template {
     pub fn header(&self, names: &Value) -> Result<String, TemplateError> {
         self.header.execute_to_string(names)
     }
+}
+
+/// Go refuses an `{{end}}` that closes nothing (`unexpected {{end}}`) and a block that is never
+/// closed (`unexpected EOF`); the engine takes both, so actions are counted here: the first
+/// word of each (after `-` trimming) opens (`if`, `range`, `with`, `define`, `block`) or closes
+/// (`end`) a block. Quoted strings and comments inside actions are skipped.
+fn check_blocks(source: &str) -> Result<(), TemplateError> {
+    let mut depth = 0usize;
+    let mut rest = source;
+    let mut line = 1;
+    while let Some(start) = rest.find("{{") {
+        line += rest[..start].matches('\n').count();
+        let action = &rest[start + 2..];
+        let end = action_end(action);
+        let word = action[..end].trim_start_matches('-').trim_start();
+        let word = word.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        match word {
+            "if" | "range" | "with" | "define" | "block" => depth += 1,
+            "end" if depth == 0 => {
+                return Err(TemplateError::Exec(format!("template: :{line}: unexpected {{{{end}}}}")));
+            }
+            "end" => depth -= 1,
+            _ => {}
+        }
+        line += action[..end].matches('\n').count();
+        rest = action.get(end + 2..).unwrap_or("");
+    }
+    if depth > 0 {
+        return Err(TemplateError::Exec(format!("template: :{line}: unexpected EOF")));
+    }
+    Ok(())
+}
+
+/// Where the action that `action` starts ends (the offset of its `}}`), past strings and comments.
+fn action_end(action: &str) -> usize {
+    let bytes = action.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'}' if bytes.get(index + 1) == Some(&b'}') => return index,
+            quote @ (b'"' | b'`' | b'\'') => {
+                index += 1;
+                while index < bytes.len() && bytes[index] != quote {
+                    index += if bytes[index] == b'\\' && quote != b'`' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+                index += action[index..].find("*/").map_or(bytes.len(), |end| end + 1);
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    bytes.len()
 }
 
 /// Go's built-in functions and docker's: what a template may call.

@@ -67,6 +67,14 @@ fn parses_docker_forms() {
     assert!(error.starts_with("template parsing error: template: "), "{error}");
     assert!(error.contains("unclosed action"), "{error}");
     assert!(Format::listing("{{nofunc .ID}}").unwrap_err().to_string().contains("nofunc"));
+    for (source, reason) in [
+        ("{{end}}", "template: :1: unexpected {{end}}"),
+        ("{{if .ID}}x", "template: :1: unexpected EOF"),
+        ("a\n{{range .X}}{{if .Y}}{{end}}", "template: :2: unexpected EOF"),
+    ] {
+        assert_eq!(Format::inspect(source).unwrap_err().to_string(), format!("template parsing error: {reason}"));
+    }
+    assert!(Format::inspect(r#"{{if .A}}{{"}}{{end"}}{{/* {{end}} */}}{{- end -}}"#).is_ok());
 }
 
 /// Outputs of `docker images hoist-formats-probe/app --format ...` for the same image.
@@ -143,6 +151,11 @@ fn inspect_as_docker_prints_it() {
         ("{{range .RepoTags}}{{.}} {{end}}", "hoist-formats-probe/app:1 hoist-formats-probe/app:latest \n"),
         ("{{join .RepoTags \",\"}}", "hoist-formats-probe/app:1,hoist-formats-probe/app:latest\n"),
         ("{{truncate .Id 5}}", "sha25\n"),
+        ("{{truncate .ID 5}}", "sha25\n"),
+        (
+            "{{json .}}",
+            "{\"Id\":\"sha256:44e6\",\"RepoTags\":[\"hoist-formats-probe/app:1\",\"hoist-formats-probe/app:latest\"],\"RepoDigests\":[],\"Parent\":\"\",\"Comment\":\"\",\"DockerVersion\":\"\",\"Author\":\"\",\"Config\":{\"ExposedPorts\":{\"80/tcp\":{}},\"Env\":[\"PATH=/usr/bin\",\"FOO=bar baz\"],\"Cmd\":[\"/bin/sh\"],\"WorkingDir\":\"/app\",\"Labels\":{\"a.one\":\"1\",\"b.two\":\"2\"}},\"Architecture\":\"amd64\",\"Os\":\"linux\",\"Size\":6,\"GraphDriver\":{\"Data\":null,\"Name\":\"\"},\"RootFS\":{\"Type\":\"layers\",\"Layers\":[\"sha256:5814\"]},\"Metadata\":{\"LastTagTime\":\"\"}}\n",
+        ),
         ("{{.RepoDigests}}", "[]\n"),
         ("{{.Size}}", "6\n"),
         ("{{json .RootFS}}", "{\"Type\":\"layers\",\"Layers\":[\"sha256:5814\"]}\n"),

@@ -80,7 +80,7 @@ fn number_value(number: &serde_json::Number) -> Value {
 pub fn typed(json: &Json, shape: &Shape) -> Value {
     let object = json.as_object();
     let fields = shape.fields.iter().map(|field| {
-        let value = object.and_then(|object| object.get(field.name)).unwrap_or(&Json::Null);
+        let value = object.and_then(|object| object.get(field.json)).unwrap_or(&Json::Null);
         (Arc::from(field.name), of_kind(value, field.kind))
     });
     Value::Map(Arc::new(fields.collect()))
