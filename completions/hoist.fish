@@ -112,8 +112,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand tag" -l insecure-registry -d
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Output format' -r -f -a "table\t'Docker\'s columns'
-json\t'One JSON object per line, with `docker images --format json`\'s fields'"
+complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
@@ -121,7 +120,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand images" -s q -l quiet -d 'On
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l digests -d 'Show digests'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
-complete -c hoist -n "__fish_hoist_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand images" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
@@ -137,6 +136,8 @@ complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s f -l force -d 'Remov
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s f -l format -d 'Format the output: `json` (one compact array) or a Go template over `docker image inspect`\'s object (`{{index .RepoDigests 0}}`, `{{json .Config}}`) [default: indented JSON]' -r
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l type -d 'Only inspect objects of this type: `image` (the only kind hoist has)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r

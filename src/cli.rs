@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::config::InsecureEntry;
 use crate::image::Platform;
+use crate::output::format::Format;
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
@@ -202,17 +203,11 @@ pub(crate) struct ImagesArgs {
     /// Don't truncate output
     #[arg(long)]
     pub no_trunc: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json`
+    /// (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker's fields
+    /// and functions
+    #[arg(long, value_name = "FORMAT", value_parser = Format::listing, default_value = "table", hide_default_value = true)]
     pub format: Format,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// Docker's columns
-    Table,
-    /// One JSON object per line, with `docker images --format json`'s fields
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -227,9 +222,25 @@ pub(crate) struct RmArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
+    /// Format the output: `json` (one compact array) or a Go template over `docker image
+    /// inspect`'s object (`{{index .RepoDigests 0}}`, `{{json .Config}}`) [default: indented JSON]
+    #[arg(short, long, value_name = "FORMAT", value_parser = Format::inspect)]
+    pub format: Option<Format>,
+    /// Only inspect objects of this type: `image` (the only kind hoist has)
+    #[arg(long = "type", value_name = "TYPE", value_parser = inspect_type)]
+    pub kind: Option<String>,
     /// Names, image IDs, unique ID prefixes or NAME@DIGEST
     #[arg(required = true, value_name = "IMAGE")]
     pub images: Vec<String>,
+}
+
+/// `--type`: docker's message for a type hoist does not have.
+fn inspect_type(kind: &str) -> Result<String, String> {
+    match kind {
+        "image" => Ok(kind.to_string()),
+        "" => Err(r#"type is empty: must be one of "image""#.to_string()),
+        _ => Err(format!(r#"unknown type: "{kind}": must be one of "image""#)),
+    }
 }
 
 #[derive(Debug, Args)]

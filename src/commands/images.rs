@@ -1,4 +1,5 @@
-//! `hoist images`: docker's columns, or one JSON object per line.
+//! `hoist images`: one row per name, with docker's fields (`formatter.imageContext`), rendered
+//! by the output layer as `--format` asks (`table`, `json`, a template, `table TEMPLATE`).
 
 use std::io::Write;
 
@@ -6,16 +7,21 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::Context;
-use crate::cli::{Format, ImagesArgs};
+use crate::cli::ImagesArgs;
 use crate::image::{self, Kind, Summary};
-use crate::output::{self, table};
+use crate::output::format::{self, Format, shape};
 use crate::reference::Reference;
 use crate::store::NameEntry;
-use crate::units;
+use crate::{output, units};
 
 const NONE: &str = "<none>";
 
-/// One row, with docker's field names for `--format json`.
+/// docker's columns, without and with `--digests` (`formatter.defaultImageTableFormat*`).
+const TABLE: &str =
+    "{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+const TABLE_WITH_DIGEST: &str = "{{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+
+/// One row: docker's fields, plus `SizeBytes` (SPEC §2).
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Row {
@@ -36,6 +42,10 @@ struct Row {
     created_seconds: i64,
 }
 
+impl format::Row for Row {
+    const SHAPE: &'static format::Shape = &shape::IMAGE_ROW;
+}
+
 pub(super) fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let filter = args.filter.as_deref().map(Reference::parse).transpose()?;
@@ -43,22 +53,31 @@ pub(super) fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
     let listed: Vec<(NameEntry, Summary)> =
         image::list(&store)?.into_iter().filter(|(entry, _)| matches(entry, filter.as_ref())).collect();
     warn_dangling(&listed);
+    let (format, table) = effective_format(&args);
+    // docker fills DIGEST only when it is shown (`--digests`, or a format that names it).
+    let digests = args.digests || format.contains("{{.Digest}}");
     let mut rows: Vec<Row> = listed
         .iter()
         .filter(|(_, summary)| !matches!(summary.kind, Kind::Dangling(_)))
-        .map(|(entry, summary)| row(entry, summary, now, args.no_trunc))
+        .map(|(entry, summary)| row(entry, summary, now, args.no_trunc, digests))
         .collect();
     rows.sort_by(|a, b| b.created_seconds.cmp(&a.created_seconds).then_with(|| a.repository.cmp(&b.repository)));
-    let text = if args.quiet {
-        rows.iter().map(|row| format!("{}\n", output::escape(&row.id))).collect()
-    } else if args.format == Format::Json {
-        rows.iter()
-            .map(|row| Ok(format!("{}\n", output::escape_json(&serde_json::to_string(row)?))))
-            .collect::<anyhow::Result<String>>()?
-    } else {
-        table::render(&table_rows(&rows, args.digests))
-    };
+    let text = format::render_rows(&rows, &format, table)?;
     std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write the list")
+}
+
+/// docker's `NewImageFormat`: `-q` is `{{.ID}}` unless a format was given; `--digests` adds
+/// the DIGEST column to the default table, and to a `table` template that lacks it.
+fn effective_format(args: &ImagesArgs) -> (Format, &'static str) {
+    let table = if args.digests { TABLE_WITH_DIGEST } else { TABLE };
+    let format = match &args.format {
+        Format::Default if args.quiet => Format::Template("{{.ID}}".into()),
+        Format::TableTemplate(source) if args.digests && !source.contains("{{.Digest}}") => {
+            Format::TableTemplate(format!("{source}\t{{{{.Digest}}}}"))
+        }
+        other => other.clone(),
+    };
+    (format, table)
 }
 
 /// Names whose content is missing or damaged are not listed (they have no image to show),
@@ -82,7 +101,7 @@ fn matches(entry: &NameEntry, filter: Option<&Reference>) -> bool {
     reference.name() == filter.name() && (filter.tag().is_none() || reference.tag() == filter.tag())
 }
 
-fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: bool) -> Row {
+fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: bool, digests: bool) -> Row {
     let (repository, tag) = match &entry.reference {
         Some(reference) => (reference.familiar_name(), reference.tag().unwrap_or(NONE).to_string()),
         None => (NONE.to_string(), NONE.to_string()),
@@ -92,9 +111,10 @@ fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: boo
     Row {
         containers: "N/A",
         created_at: created.map_or_else(|| "N/A".into(), created_at),
+        // docker's CreatedSince is empty for an unknown date; its table prints N/A then.
         created_since: created
-            .map_or_else(|| "N/A".into(), |created| units::human_age(now.as_second() - created.as_second())),
-        digest: entry.descriptor.digest().to_string(),
+            .map_or_else(String::new, |created| units::human_age(now.as_second() - created.as_second())),
+        digest: if digests { entry.descriptor.digest().to_string() } else { NONE.to_string() },
         id,
         repository,
         shared_size: "N/A",
@@ -102,9 +122,25 @@ fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: boo
         size_bytes: summary.size,
         tag,
         unique_size: "N/A",
-        virtual_size: units::human_size(summary.size),
+        virtual_size: human_size_4(summary.size),
         created_seconds: created.map_or(i64::MIN, |created| created.as_second()),
     }
+}
+
+/// go-units' `HumanSize` (4 significant digits), which docker's `VirtualSize` uses where
+/// `Size` has 3: `1.235MB` against `1.23MB`.
+fn human_size_4(bytes: u64) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit < UNITS.len() - 1 {
+        size /= 1000.0;
+        unit += 1;
+    }
+    let integer_digits = if size < 1.0 { 1 } else { size.log10().floor() as usize + 1 };
+    let text = format!("{size:.*}", 4usize.saturating_sub(integer_digits));
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    format!("{text}{}", UNITS[unit])
 }
 
 /// Go's `time.Time.String()` form that docker prints, in the local time zone.
@@ -112,20 +148,12 @@ fn created_at(created: jiff::Timestamp) -> String {
     created.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M:%S %z %Z").to_string()
 }
 
-fn table_rows(rows: &[Row], digests: bool) -> Vec<Vec<String>> {
-    let mut header = vec!["REPOSITORY", "TAG"];
-    if digests {
-        header.push("DIGEST");
-    }
-    header.extend(["IMAGE ID", "CREATED", "SIZE"]);
-    let mut lines = vec![header.into_iter().map(String::from).collect()];
-    for row in rows {
-        let mut line = vec![row.repository.clone(), row.tag.clone()];
-        if digests {
-            line.push(row.digest.clone());
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn virtual_size_has_four_digits() {
+        for (bytes, expected) in [(6, "6B"), (1_234_567, "1.235MB"), (100_000_000, "100MB"), (13_300, "13.3kB")] {
+            assert_eq!(super::human_size_4(bytes), expected);
         }
-        line.extend([row.id.clone(), row.created_since.clone(), row.size.clone()]);
-        lines.push(line);
     }
-    lines
 }

@@ -1,4 +1,6 @@
-//! `hoist inspect`: a JSON array like `docker image inspect`.
+//! `hoist inspect`: a JSON array like `docker image inspect`, or `-f/--format` (`json`, a Go
+//! template) over the same objects, rendered by the output layer as docker's `image.InspectResponse`.
+//! As docker does, every image found is printed and those not found are reported after.
 
 use std::io::Write;
 
@@ -8,22 +10,51 @@ use serde_json::{Value, json};
 use super::{Context, find_one};
 use crate::cli::InspectArgs;
 use crate::image::{self, Image, Platform};
+use crate::output::format::{self, Format, shape};
 use crate::store::NameEntry;
 
 pub(super) fn run(args: InspectArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.store()?;
     let images = image::list(&store)?;
     let mut documents = Vec::new();
+    let mut errors = Vec::new();
     for argument in &args.images {
-        let (entry, _) = find_one(&images, argument)?;
-        let image = Image::open(&store, &entry.descriptor, &Platform::host())?;
-        let names: Vec<&NameEntry> =
-            images.iter().filter(|(_, summary)| summary.id == image.config_digest).map(|(entry, _)| entry).collect();
-        documents.push(describe(&image, &names)?);
+        let document = find_one(&images, argument).and_then(|(entry, _)| {
+            let image = Image::open(&store, &entry.descriptor, &Platform::host())?;
+            let names: Vec<&NameEntry> = images
+                .iter()
+                .filter(|(_, summary)| summary.id == image.config_digest)
+                .map(|(entry, _)| entry)
+                .collect();
+            describe(&image, &names)
+        });
+        match document {
+            Ok(document) => documents.push(document),
+            Err(error) => errors.push(error),
+        }
     }
-    let mut text = crate::output::escape_json(&serde_json::to_string_pretty(&documents)?).into_owned();
-    text.push('\n');
-    std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write the description")
+    let text = match args.format.unwrap_or(Format::Default) {
+        Format::Default => crate::output::escape_json(&serde_json::to_string_pretty(&documents)?).into_owned() + "\n",
+        format => {
+            let rendered = format::render_documents(&documents, &format, &shape::IMAGE_INSPECT);
+            errors.extend(rendered.errors.into_iter().map(anyhow::Error::new));
+            rendered.text
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write the description")?;
+    joined(errors)
+}
+
+/// The errors of the images that could not be shown, as one (docker joins them by lines).
+fn joined(mut errors: Vec<anyhow::Error>) -> anyhow::Result<()> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            let lines: Vec<String> = errors.iter().map(|error| format!("{error:#}")).collect();
+            Err(anyhow::anyhow!(lines.join("\n")))
+        }
+    }
 }
 
 fn describe(image: &Image, names: &[&NameEntry]) -> anyhow::Result<Value> {

@@ -2,6 +2,7 @@
 //! through [`escape`], so that text from a registry or an archive never reaches a terminal raw.
 
 mod escape;
+pub(crate) mod format;
 pub(crate) mod progress;
 pub(crate) mod table;
 

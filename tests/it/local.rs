@@ -58,7 +58,7 @@ fn images_json_has_docker_fields() {
     assert_eq!(row["Repository"], "example.com/team/tool");
     assert_eq!(row["Tag"], "v1");
     assert_eq!(row["ID"], &id[7..19]);
-    assert!(row["Digest"].as_str().expect("digest").starts_with("sha256:"));
+    assert_eq!(row["Digest"], "<none>", "docker fills DIGEST only when it is shown");
     assert!(row["CreatedSince"].as_str().expect("since").ends_with(" ago"));
     assert!(row["CreatedAt"].as_str().expect("at").ends_with("+0000 UTC"));
     let bytes = row["SizeBytes"].as_u64().expect("SizeBytes");
@@ -106,7 +106,7 @@ fn bad_input_is_a_clear_error_and_changes_nothing() {
         assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
     }
     assert_eq!(context.hoist(&["rm", "-f", "nothing"]).success().stdout, "");
-    assert_eq!(context.hoist(&["images", "--format", "yaml"]).code, 2, "usage errors exit 2");
+    assert_eq!(context.hoist(&["images", "--format", "{{.Repository"]).code, 2, "usage errors exit 2");
     assert_eq!(context.hoist(&["tag", "only-one"]).code, 2);
     let not_tar = context.write("garbage.tar", b"this is not a tar archive at all, not even close...");
     let outcome = context.hoist(&["import", not_tar.to_str().unwrap(), "x:1"]).failure(1);

@@ -11,6 +11,7 @@ mod digests;
 mod docs;
 mod faults;
 mod foreign;
+mod formats;
 mod full_disk;
 mod harness;
 mod hostile;
