@@ -2,6 +2,11 @@
 
 /// `HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits, no space.
 pub(crate) fn human_size(bytes: u64) -> String {
+    human_size_with_precision(bytes, 3)
+}
+
+/// `HumanSizeWithPrecision(size, digits)`; docker's `VirtualSize` has 4 (`1.235MB`).
+pub(crate) fn human_size_with_precision(bytes: u64, digits: i32) -> String {
     const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
     let mut size = bytes as f64;
     let mut unit = 0;
@@ -9,7 +14,7 @@ pub(crate) fn human_size(bytes: u64) -> String {
         size /= 1000.0;
         unit += 1;
     }
-    format!("{}{}", significant(size, 3), UNITS[unit])
+    format!("{}{}", significant(size, digits), UNITS[unit])
 }
 
 /// Go's `%.{digits}g` for values below 1000: rounds to `digits` significant digits and drops
@@ -62,6 +67,13 @@ pub(crate) fn human_age(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn virtual_size_has_four_digits() {
+        for (bytes, expected) in [(6, "6B"), (1_234_567, "1.235MB"), (100_000_000, "100MB"), (13_300, "13.3kB")] {
+            assert_eq!(human_size_with_precision(bytes, 4), expected);
+        }
+    }
 
     #[test]
     fn sizes_match_docker() {

@@ -122,38 +122,12 @@ fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: boo
         size_bytes: summary.size,
         tag,
         unique_size: "N/A",
-        virtual_size: human_size_4(summary.size),
+        virtual_size: units::human_size_with_precision(summary.size, 4),
         created_seconds: created.map_or(i64::MIN, |created| created.as_second()),
     }
-}
-
-/// go-units' `HumanSize` (4 significant digits), which docker's `VirtualSize` uses where
-/// `Size` has 3: `1.235MB` against `1.23MB`.
-fn human_size_4(bytes: u64) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1000.0 && unit < UNITS.len() - 1 {
-        size /= 1000.0;
-        unit += 1;
-    }
-    let integer_digits = if size < 1.0 { 1 } else { size.log10().floor() as usize + 1 };
-    let text = format!("{size:.*}", 4usize.saturating_sub(integer_digits));
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    format!("{text}{}", UNITS[unit])
 }
 
 /// Go's `time.Time.String()` form that docker prints, in the local time zone.
 fn created_at(created: jiff::Timestamp) -> String {
     created.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M:%S %z %Z").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn virtual_size_has_four_digits() {
-        for (bytes, expected) in [(6, "6B"), (1_234_567, "1.235MB"), (100_000_000, "100MB"), (13_300, "13.3kB")] {
-            assert_eq!(super::human_size_4(bytes), expected);
-        }
-    }
 }

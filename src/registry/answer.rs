@@ -14,7 +14,7 @@ pub(super) const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Turns a failed answer into the error it stands for.
 pub(super) async fn failure(response: Response, registry: &str, method: &str) -> RegistryError {
     let status = response.status();
-    let url = safe_url::display(response.url());
+    let url = safe_url::SafeUrl::new(response.url());
     let limits = RateLimit::from_headers(response.headers());
     let body = read_limited(response, MAX_ERROR_BODY, registry, "an error").await.unwrap_or_default();
     let message = error_message(&body, status);

@@ -139,7 +139,7 @@ impl Realm<'_> {
         })?;
         let refuse = |reason: String| RegistryError::UnsafeUrl {
             registry: registry.into(),
-            url: safe_url::display(&url),
+            url: safe_url::SafeUrl::new(&url),
             reason,
         };
         if let Some(reason) = safe_url::refuse_reason(registry, &url) {

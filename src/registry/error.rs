@@ -1,6 +1,7 @@
 //! Registry errors, typed so that callers can retry, fall back or add a hint.
 
 use super::answer::RateLimit;
+use super::safe_url::SafeUrl;
 use crate::digest::Digest;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,7 +11,7 @@ pub(crate) enum RegistryError {
     #[error("{what} not found: {message}")]
     NotFound { what: String, message: String },
     #[error("{method} {url}: {status}: {message}")]
-    Status { method: String, url: String, status: u16, message: String },
+    Status { method: String, url: SafeUrl, status: u16, message: String },
     #[error("{registry} rate-limits these requests ({status}): {message}{}", limits.describe())]
     RateLimited { registry: String, status: u16, message: String, limits: Box<RateLimit> },
     #[error("cannot reach {registry}")]
@@ -37,7 +38,7 @@ pub(crate) enum RegistryError {
     #[error("{registry} answered badly: {reason}")]
     Protocol { registry: String, reason: String },
     #[error("refusing to follow {url} from {registry}: {reason}")]
-    UnsafeUrl { registry: String, url: String, reason: String },
+    UnsafeUrl { registry: String, url: SafeUrl, reason: String },
     #[error("{registry} answers plain HTTP, not HTTPS")]
     PlainHttp { registry: String, host: String },
     #[error("cannot set up the connection to {registry}: {reason}")]

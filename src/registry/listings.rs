@@ -86,7 +86,7 @@ impl RegistryClient {
         if url.origin() != page.origin() {
             return Err(RegistryError::UnsafeUrl {
                 registry: self.registry().into(),
-                url: super::safe_url::display(&url),
+                url: super::safe_url::SafeUrl::new(&url),
                 reason: "the next page is on another host".into(),
             });
         }

@@ -5,6 +5,23 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
+/// A URL as a message may show it: made only from a [`Url`], through [`display`], so that no
+/// error can carry userinfo or a secret query value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SafeUrl(String);
+
+impl SafeUrl {
+    pub(crate) fn new(url: &Url) -> SafeUrl {
+        SafeUrl(display(url))
+    }
+}
+
+impl std::fmt::Display for SafeUrl {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
+
 /// `url` for logs and messages: without user information, and with the values of query
 /// parameters that may be secrets (a presigned URL's signature, a token) replaced.
 pub(crate) fn display(url: &Url) -> String {

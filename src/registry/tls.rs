@@ -56,19 +56,19 @@ impl CertFolders {
     pub(super) fn client_config(self, insecure: bool) -> Result<ClientConfig, String> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let algorithms = provider.signature_verification_algorithms;
-        let verifier: Arc<dyn ServerCertVerifier> = if insecure {
-            Arc::new(AnyCertificate { algorithms })
+        let verifier = if insecure {
+            CertsVerifier::Any { algorithms }
         } else {
             let roots = self.roots.iter().cloned();
             let platform = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
                 .map_err(|err| format!("the certs.d certificates cannot be used: {err}"))?;
-            Arc::new(PinnedSelfSigned { inner: Arc::new(platform), pinned: self.roots })
+            CertsVerifier::Pinned { inner: Arc::new(platform), pinned: self.roots, algorithms }
         };
         let builder = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|err| err.to_string())?
             .dangerous()
-            .with_custom_certificate_verifier(verifier);
+            .with_custom_certificate_verifier(Arc::new(verifier));
         let mut config = match self.identity {
             Some((chain, key)) => builder
                 .with_client_auth_cert(chain, key)
@@ -97,14 +97,29 @@ fn read_identity(path: &Path) -> Result<(Vec<CertificateDer<'static>>, PrivateKe
     Ok((read_certificates(path)?, key))
 }
 
-/// The system's roots plus the folder's, and the folder's own certificates as the server's.
+/// How a `certs.d` registry's certificate is judged; the handshake's signatures are always
+/// checked.
 #[derive(Debug)]
-struct PinnedSelfSigned {
-    inner: Arc<dyn ServerCertVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
+enum CertsVerifier {
+    /// The system's roots plus the folder's, and the folder's own certificates as the server's.
+    Pinned {
+        inner: Arc<dyn ServerCertVerifier>,
+        pinned: Vec<CertificateDer<'static>>,
+        algorithms: WebPkiSupportedAlgorithms,
+    },
+    /// An insecure registry's certificate is not checked (SPEC §3).
+    Any { algorithms: WebPkiSupportedAlgorithms },
 }
 
-impl ServerCertVerifier for PinnedSelfSigned {
+impl CertsVerifier {
+    fn algorithms(&self) -> &WebPkiSupportedAlgorithms {
+        match self {
+            CertsVerifier::Pinned { algorithms, .. } | CertsVerifier::Any { algorithms } => algorithms,
+        }
+    }
+}
+
+impl ServerCertVerifier for CertsVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -113,11 +128,11 @@ impl ServerCertVerifier for PinnedSelfSigned {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let verdict = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
-        match verdict {
+        let CertsVerifier::Pinned { inner, pinned, .. } = self else { return Ok(ServerCertVerified::assertion()) };
+        match inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             // webpki's CaUsedAsEndEntity arrives as `Other`.
             Err(Error::InvalidCertificate(CertificateError::Other(_) | CertificateError::UnknownIssuer))
-                if self.pinned.iter().any(|pinned| pinned.as_ref() == end_entity.as_ref()) =>
+                if pinned.iter().any(|pinned| pinned.as_ref() == end_entity.as_ref()) =>
             {
                 verify_server_name(&ParsedCertificate::try_from(end_entity)?, server_name)?;
                 in_date(end_entity, now)?;
@@ -133,7 +148,7 @@ impl ServerCertVerifier for PinnedSelfSigned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, self.algorithms())
     }
 
     fn verify_tls13_signature(
@@ -142,11 +157,11 @@ impl ServerCertVerifier for PinnedSelfSigned {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, self.algorithms())
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.algorithms().supported_schemes()
     }
 }
 
@@ -168,46 +183,5 @@ fn in_date(certificate: &CertificateDer<'_>, now: UnixTime) -> Result<(), Error>
             | CertificateError::NotValidYetContext { .. }),
         )) => Err(Error::InvalidCertificate(error)),
         _ => Ok(()),
-    }
-}
-
-/// An insecure registry's certificate is not checked (SPEC §3); the handshake's signatures are.
-#[derive(Debug)]
-struct AnyCertificate {
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
     }
 }

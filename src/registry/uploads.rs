@@ -171,7 +171,7 @@ impl RegistryClient {
     fn upload_location(&self, mut location: Url) -> Result<Url, RegistryError> {
         let refuse = |url: &Url, reason: String| RegistryError::UnsafeUrl {
             registry: self.registry().into(),
-            url: safe_url::display(url),
+            url: safe_url::SafeUrl::new(url),
             reason,
         };
         if let Some(reason) = safe_url::refuse_reason(self.registry(), &location) {
