@@ -1,11 +1,10 @@
 //! Registries that misbehave, through a fault-injecting proxy in front of a real one: altered
 //! bytes, broken connections, 503/429, redirects to another host, garbage and huge manifests.
 
-use crate::auth::docker_login;
-use crate::pull::push_with_skopeo;
 use crate::support::fault_proxy::{FaultProxy, Faults};
+use crate::support::peers::push_with_skopeo;
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, assert_consistent, fixtures};
+use crate::support::{TestContext, assert_consistent, docker_login, fixtures};
 
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
 
