@@ -23,16 +23,36 @@ fn load_then_save_keeps_ids_and_names() {
     let images = two_images();
     let filters = Filters::new(&context);
     let archive = context.write("in.tar", &docker_archive(&images));
-    assert_outcome!(filters, context.hoist(&["load", "-i", archive.to_str().unwrap()]), @"");
+    assert_outcome!(filters, context.hoist(&["load", "-i", archive.to_str().unwrap()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Loaded image: alpha:1
+        Loaded image: alpha:latest
+        Loaded image: registry.example.com/team/beta:2
+        ----- stderr -----
+        ");
     let ids = context.hoist(&["images", "-q", "--no-trunc", "alpha:1"]).success().stdout;
     assert_eq!(ids.trim(), images[0].id());
     assert_eq!(assert_consistent(&context.root()), 3);
 
     let out = context.path("out.tar");
     let saved = context.hoist(&["save", "-o", out.to_str().unwrap(), "alpha:1", "registry.example.com/team/beta:2"]);
-    assert_outcome!(filters, saved, @"");
+    assert_outcome!(filters, saved, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
     let other = TestContext::new();
-    assert_outcome!(filters, other.hoist(&["load", "-i", out.to_str().unwrap()]), @"");
+    assert_outcome!(filters, other.hoist(&["load", "-i", out.to_str().unwrap()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Loaded image: alpha:1
+        Loaded image: registry.example.com/team/beta:2
+        ----- stderr -----
+        ");
     for (name, image) in [("alpha:1", &images[0]), ("registry.example.com/team/beta:2", &images[1])] {
         let id = other.hoist(&["images", "-q", "--no-trunc", name]).success().stdout;
         assert_eq!(id.trim(), image.id(), "{name}");
@@ -286,6 +306,13 @@ fn one_path_with_two_diff_ids_is_refused() {
         ("manifest.json", &serde_json::to_vec(&manifest).unwrap()),
     ]);
     let path = context.write("two.tar", &archive);
-    assert_outcome!(Filters::new(&context), context.hoist(&["load", "-i", path.to_str().unwrap()]), @"");
+    assert_outcome!(Filters::new(&context), context.hoist(&["load", "-i", path.to_str().unwrap()]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot load [TEMP]/two.tar
+          caused by: layer shared/layer.tar does not match its diff_id: expected sha256:12a9d1ee1be6566dbff25747a96b9b7483f16cf47203a7b25e3d084f7188794f, content is sha256:81200eecc74f4d8b32d2a4b09320c9bb5ce90c387e5d60bc401afb416c57cb8b
+        ");
     assert_eq!(context.hoist(&["images", "-q"]).success().stdout, "");
 }

@@ -30,17 +30,13 @@ fn a_self_signed_certificate_in_certs_d_is_trusted_as_docker_trusts_it() {
     let refused = context.hoist(&["push", &reference]).failure(1);
     assert!(refused.stderr.to_lowercase().contains("certificate"), "{refused:?}");
 
-    let folder = context.path(&format!("config/certs.d/localhost:{}", registry.port()));
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(registry.ca_pem(), folder.join("ca.crt")).unwrap();
+    context.trust_ca(&format!("localhost:{}", registry.port()), registry.ca_pem());
     let pushed = context.hoist(&["--debug", "push", &reference]).success();
     assert!(
         pushed.stderr.contains(&format!("PUT https://localhost:{}/v2/self-signed/app/manifests/1", registry.port()))
     );
     let other = TestContext::new();
-    let folder = other.path(&format!("config/certs.d/localhost:{}", registry.port()));
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(registry.ca_pem(), folder.join("ca.crt")).unwrap();
+    other.trust_ca(&format!("localhost:{}", registry.port()), registry.ca_pem());
     other.hoist(&["pull", &reference]).success();
 }
 

@@ -18,21 +18,88 @@ fn tag_images_rm() {
     let filters = Filters::new(&context);
     let image = load_fixture(&context, &["localhost:5000/my-fancy-app:1.0.0"], &[("etc/hello", b"hello\n")]);
     let id = image.id();
-    assert_outcome!(filters, context.hoist(&["tag", "localhost:5000/my-fancy-app:1.0.0", "ubuntu"]), @"");
+    assert_outcome!(filters, context.hoist(&["tag", "localhost:5000/my-fancy-app:1.0.0", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
     context.hoist(&["tag", &id[7..15], "user/app:2"]).success();
 
-    assert_outcome!(filters, context.hoist(&["images"]), @"");
-    assert_outcome!(filters, context.hoist(&["images", "--digests"]), @"");
-    assert_outcome!(filters, context.hoist(&["images", "--no-trunc", "ubuntu"]), @"");
-    assert_outcome!(filters, context.hoist(&["images", "-q", "ubuntu"]), @"");
-    assert_outcome!(filters, context.hoist(&["images", "-q", "--no-trunc", "user/app:2"]), @"");
-    assert_outcome!(filters, context.hoist(&["images", "-q", "user/app:3"]), @"");
+    assert_outcome!(filters, context.hoist(&["images"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                    TAG       IMAGE ID       CREATED       SIZE
+        localhost:5000/my-fancy-app   1.0.0     2c06f9f79a85   [AGE]   385B
+        ubuntu                        latest    2c06f9f79a85   [AGE]   385B
+        user/app                      2         2c06f9f79a85   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "--digests"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                    TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+        localhost:5000/my-fancy-app   1.0.0     sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        ubuntu                        latest    sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        user/app                      2         sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "--no-trunc", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY   TAG       IMAGE ID                                                                  CREATED       SIZE
+        ubuntu       latest    sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        2c06f9f79a85
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "--no-trunc", "user/app:2"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "user/app:3"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
 
     // An ID that several names hold needs -f.
     let short = &id[7..19];
-    assert_outcome!(filters, context.hoist(&["rm", short]), @"");
-    assert_outcome!(filters, context.hoist(&["rmi", "ubuntu"]), @"");
-    assert_outcome!(filters, context.hoist(&["rm", "-f", short]), @"");
+    assert_outcome!(filters, context.hoist(&["rm", short]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: conflict: unable to delete 2c06f9f79a85 (must be forced) - image is referenced in multiple repositories
+        ");
+    assert_outcome!(filters, context.hoist(&["rmi", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Untagged: ubuntu:latest
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["rm", "-f", short]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Untagged: localhost:5000/my-fancy-app:1.0.0
+        Untagged: user/app:2
+        Deleted: sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af
+        ----- stderr -----
+        ");
     assert_eq!(context.hoist(&["images", "-q"]).success().stdout, "");
     assert_eq!(assert_consistent(&context.root()), 0);
     let blobs = std::fs::read_dir(context.root().join("blobs/sha256")).expect("blobs").count();
@@ -44,7 +111,13 @@ fn images_json_has_docker_fields() {
     let context = TestContext::new();
     load_fixture(&context, &["example.com/team/tool:v1"], &[("bin/tool", b"#!/bin/sh\n")]);
     let json = context.hoist(&["images", "--format", "json"]);
-    assert_outcome!(Filters::new(&context), json, @"");
+    assert_outcome!(Filters::new(&context), json, @r#"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        {"Containers":"N/A","CreatedAt":"2024-01-02 03:04:05 +0000 UTC","CreatedSince":"[AGE]","Digest":"sha256:b1404fc4965675de2403edb360b60c6b6a5b8d54d1032cfa0afbc3717de64f45","ID":"cabd59d38217","Repository":"example.com/team/tool","SharedSize":"N/A","Size":"390B","SizeBytes":390,"Tag":"v1","UniqueSize":"N/A","VirtualSize":"390B"}
+        ----- stderr -----
+        "#);
     let row: serde_json::Value = serde_json::from_str(json.stdout.trim()).expect("one JSON object");
     assert_eq!(row["Size"], format!("{}B", row["SizeBytes"]));
 }
@@ -55,7 +128,13 @@ fn inspect_shows_config_and_names() {
     load_fixture(&context, &["inspect/me:1"], &[("a", b"a")]);
     context.hoist(&["tag", "inspect/me:1", "inspect/me:2"]).success();
     assert_outcome!(Filters::new(&context), context.hoist(&["inspect", "inspect/me:2"]));
-    assert_outcome!(Filters::new(&context), context.hoist(&["inspect", "nothing/here"]), @"");
+    assert_outcome!(Filters::new(&context), context.hoist(&["inspect", "nothing/here"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: No such image: nothing/here
+        ");
     // An imported image is the host's platform.
     let id = context.import("imported/me:1", &[("a", b"a")]);
     let imported: serde_json::Value =
@@ -120,7 +199,13 @@ fn damaged_index_is_reported() {
     let context = TestContext::new();
     context.import("a/b:1", &[("a", b"a")]);
     std::fs::write(context.root().join("index.json"), b"{\"manifests\": [tru").expect("damage");
-    assert_outcome!(Filters::new(&context), context.hoist(&["images"]), @"");
+    assert_outcome!(Filters::new(&context), context.hoist(&["images"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: [TEMP]/root/index.json is damaged: EOF while parsing a value at line 1 column 18
+        ");
 }
 
 #[test]

@@ -204,22 +204,16 @@ fn docker_and_podman_credentials_are_honoured() {
     assert!(anonymous.stderr.contains("unauthorized"), "{}", anonymous.stderr);
 
     // A credsStore helper: a script on PATH, asked with the server on stdin.
-    let bin = context.path("bin");
-    std::fs::create_dir_all(&bin).unwrap();
     let log = context.path("helper.log");
     let script = format!(
-        "#!/bin/sh\necho \"args: $*\" >> {log}\nread server\necho \"stdin: $server\" >> {log}\n\
-         printf '{{\"ServerURL\":\"%s\",\"Username\":\"{user}\",\"Secret\":\"{password}\"}}' \"$server\"\n",
+        "echo \"args: $*\" >> {log}\nread server\necho \"stdin: $server\" >> {log}\n\
+         printf '{{\"ServerURL\":\"%s\",\"Username\":\"{user}\",\"Secret\":\"{password}\"}}' \"$server\"",
         log = log.display(),
         user = registry.username(),
         password = registry.password()
     );
-    let helper = bin.join("docker-credential-test");
-    std::fs::write(&helper, script).unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = helper_on_path(&context, "test", &script);
     std::fs::write(context.path("home/.docker/config.json"), br#"{"credsStore": "test"}"#).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     run(context.command().env("PATH", &path).args(["pull", &reference])).success();
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("args: get\n") && logged.contains(&format!("stdin: {server}")), "{logged}");

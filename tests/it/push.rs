@@ -8,7 +8,7 @@ use crate::support::fixtures::{self, OciImage, noise, oci_layout};
 use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
-use crate::support::{TestContext, assert_consistent, docker_login, require_docker, run};
+use crate::support::{TestContext, assert_consistent, docker_login, require, require_docker, run};
 
 /// Blob uploads the registry has received so far (started sessions and mounts are POSTs).
 fn uploads(registry: &Registry) -> usize {

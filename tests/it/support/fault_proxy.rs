@@ -366,4 +366,3 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
     }
     Ok(())
 }
-

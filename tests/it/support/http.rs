@@ -282,8 +282,10 @@ pub fn exchange(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> io::Result<Reply> {
-    let mut head =
-        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head += &format!("{name}: {value}\r\n");
     }

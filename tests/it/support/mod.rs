@@ -130,9 +130,14 @@ impl TestContext {
 
     /// Trusts a TLS registry's CA the way Docker does: `<config>/certs.d/HOST:PORT/ca.crt`.
     pub fn trust(&self, registry: &registry::Registry) {
-        let certs = self.path(&format!("config/certs.d/{}", registry.addr()));
+        self.trust_ca(&registry.addr(), registry.ca_pem());
+    }
+
+    /// Trusts `ca_pem` for the registry at `addr` (`HOST:PORT`), in `<config>/certs.d/`.
+    pub fn trust_ca(&self, addr: &str, ca_pem: &Path) {
+        let certs = self.path(&format!("config/certs.d/{addr}"));
         fs::create_dir_all(&certs).expect("certs.d");
-        fs::copy(registry.ca_pem(), certs.join("ca.crt")).expect("ca.crt");
+        fs::copy(ca_pem, certs.join("ca.crt")).expect("ca.crt");
     }
 
     /// A snapshot of the store's files, to show a failed command changed nothing.
@@ -295,12 +300,11 @@ pub fn without_dns(context: &TestContext, command: &Command) -> Option<Command> 
     let nsswitch = context.write("nsswitch.conf", b"hosts: files\n");
     let script = "mount --bind \"$0\" /etc/nsswitch.conf && exec \"$@\"";
     // As root (CI) a mount namespace is enough; otherwise one of a user namespace, if allowed.
-    let flags = [&["--mount"][..], &["--mount", "--map-root-user"]]
-        .into_iter()
-        .find(|flags| {
-            let probe = Command::new("unshare").args(*flags).args(["sh", "-c", script]).arg(&nsswitch).arg("true");
-            probe_succeeds(probe)
-        });
+    let flags = [&["--mount"][..], &["--mount", "--map-root-user"]].into_iter().find(|flags| {
+        let mut probe = Command::new("unshare");
+        probe.args(*flags).args(["sh", "-c", script]).arg(&nsswitch).arg("true");
+        probe_succeeds(&mut probe)
+    });
     let Some(flags) = flags else {
         skip_unless_ci("unshare cannot make a mount namespace here", "run the tests as root, as CI does");
         return None;
@@ -316,7 +320,7 @@ pub fn without_dns(context: &TestContext, command: &Command) -> Option<Command> 
     Some(wrapped)
 }
 
-fn probe_succeeds(mut command: Command) -> bool {
+fn probe_succeeds(command: &mut Command) -> bool {
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     command.status().is_ok_and(|status| status.success())
 }

@@ -28,7 +28,8 @@ impl Outcome {
     /// headings. A section that does not end in a newline gets one, so that the headings stay
     /// on lines of their own.
     pub fn snapshot(&self) -> String {
-        let section = |text: &str| if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
+        let section =
+            |text: &str| if text.is_empty() || text.ends_with('\n') { text.to_string() } else { format!("{text}\n") };
         format!(
             "success: {}\nexit_code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
             self.code == 0,
@@ -82,10 +83,12 @@ impl Filters {
         );
         // Times from a clock, as in `CreatedAt` of an image made now; the fixtures' times (2024)
         // stay literal.
-        settings.add_filter(r"\b20(2[5-9]|[3-9][0-9])-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?", "[TIME]");
+        settings.add_filter(
+            r"\b20(2[5-9]|[3-9][0-9])-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z?",
+            "[TIME]",
+        );
         settings
     }
-
 }
 
 /// Asserts an [`Outcome`]'s whole text (see [`Outcome::snapshot`]) through [`Filters`]:

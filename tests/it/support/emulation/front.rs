@@ -17,7 +17,9 @@ use rustls::{ClientConfig, ServerConfig};
 use super::message::{Answer, Request, Response};
 use super::rules::{Behaviour, Context, State};
 use super::tls::{self, Conn};
-use crate::support::http::{Framing, Head, IDLE_TIMEOUT, Serving, Shaper, read_body, read_head, relay_body, write_head};
+use crate::support::http::{
+    Framing, Head, IDLE_TIMEOUT, Serving, Shaper, read_body, read_head, relay_body, write_head,
+};
 
 /// How long [`Front::exchanges`] waits for exchanges still in flight.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
