@@ -25,7 +25,15 @@ fn basic_auth_over_tls_with_certs_d() {
     context.trust(&registry);
     // The error layout: `Error:`, each cause indented under it, then the hints.
     let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     docker_login(&context, &format!("https://{}", registry.addr()), registry.username(), "wrong-password");
     let wrong = context.hoist(&["pull", &reference]).failure(1);
@@ -69,7 +77,15 @@ fn token_auth_like_docker_hub() {
     assert_eq!(new[0].scopes(), ["repository:public/app:pull"]);
 
     let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["pull", &private]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &private]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
     context.hoist(&["pull", &private]).success();
@@ -77,5 +93,12 @@ fn token_auth_like_docker_hub() {
     assert_eq!(last.authorization.as_deref(), Some(format!("Basic {}", registry.username()).as_str()));
     assert_eq!(last.param("account"), Some(registry.username()));
 
-    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @"");
+    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        private/app
+        public/app
+        ----- stderr -----
+        ");
 }

@@ -73,12 +73,34 @@ fn a_pull_fetches_a_damaged_blob_again() {
 
     let filters = Filters::new(&context).regex(r"127\.0\.0\.1:[0-9]+", "[REGISTRY]");
     truncate(&root, layer);
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Pull complete
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Downloaded newer image for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        WARNING: blob sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e in the store is damaged (its file has 350210 bytes, not the 700421 the image says); fetching it again
+        ");
     assert_consistent(&root);
 
     // The config is small: checked by digest, so one changed byte is found.
     flip_byte(&root, &blobs.config);
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Already exists
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Downloaded newer image for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        WARNING: blob sha256:1bfd3e4e61fc4e8c8bd4841348411aa5ebcc69e763d3a32e3c9ae4096b2f7ccd in the store is damaged (its content has digest sha256:084699b810ce2721be915242762257dd926941bdee37db15e2414d621e3695ce); fetching it again
+        ");
     assert_consistent(&root);
 
     // The manifest comes from the registry on every pull: a damaged copy is replaced.
@@ -87,7 +109,17 @@ fn a_pull_fetches_a_damaged_blob_again() {
     assert_consistent(&root);
     let inspected = context.hoist(&["inspect", &reference]).success().stdout;
     assert!(inspected.contains(&blobs.manifest), "{inspected}");
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Already exists
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Image is up to date for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        ");
 }
 
 #[test]
@@ -102,7 +134,17 @@ fn a_push_refuses_a_damaged_layer_and_sends_nothing() {
     truncate(&root, &layer);
 
     // The damage is named, with the way to mend it; the network is not blamed.
-    assert_outcome!(filters, context.hoist(&["push", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/damage/app]
+        ----- stderr -----
+        Error: cannot push [REGISTRY]/damage/app:1
+          caused by: layer sha256:10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4 of [REGISTRY]/damage/app:1 is damaged in the store; nothing of it was sent
+          caused by: blob sha256:10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4 in the store is damaged: its file has 350185 bytes, not the 700371 the image says ([TEMP]/root/blobs/sha256/10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4)
+        hint: pull the image again to mend it (`hoist pull [REGISTRY]/damage/app:1`), or remove it (`hoist rm [REGISTRY]/damage/app:1`)
+        ");
     let log = registry.log();
     let sent: Vec<&str> = log
         .lines()
@@ -125,7 +167,15 @@ fn system_check_finds_damage_and_repair_mends_it() {
     context.load_oci(&OciImage::of_files(&[("data", &fixtures::noise(23, 300_000))]), local).success();
     let artifact =
         add_artifact(&root, "example.com/sbom/app:1", "application/vnd.oci.image.manifest.v1+json", "layers");
-    assert_outcome!(filters, context.hoist(&["system", "check"]), @"");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 9 blobs (1MB) and 3 names
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        the store is sound
+        ----- stderr -----
+        ");
 
     // One byte of the pulled layer changes, its size does not: only hashing finds it.
     let pulled_layer = blobs_of(&root, &pulled).layers[0].clone();
@@ -138,9 +188,46 @@ fn system_check_finds_damage_and_repair_mends_it() {
     std::fs::write(blob_path(&root, &stray), b"a blob nothing names, changed").unwrap();
     std::fs::write(root.join("blobs/sha256/notes.txt"), b"not a blob").unwrap();
 
-    assert_outcome!(filters, context.hoist(&["system", "check"]), @"");
-    assert_outcome!(filters, context.hoist(&["system", "check", "--repair"]), @"");
-    assert_outcome!(filters, context.hoist(&["system", "check"]), @"");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        checked 10 blobs (852kB) and 3 names
+        damaged: 127.0.0.1:1/local/app:1: layer sha256:2fbe7cf374a41a73050467f72afc79dce134eee423316eb84d9b0c4a1f80cac0 is damaged: its file has 150127 bytes, not the 300254 the image says
+        damaged: [REGISTRY]/damage/app:1: layer sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e is damaged: its content has digest sha256:b9d1b9719fec5f310888a7ddde5cad07b1aea9a887cf8f9d46920b8466227b50
+        damaged: blob sha256:03f82ae6133ea799b69c08aa13b09d143e4602077fdcd81d29102ba6524baa5d (no name uses it): its content has digest sha256:82fc5476f98894103ed6c2d41df85410af4c486cd055616e95eb6ab292fef22d
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        3 problems
+        ----- stderr -----
+        Error: the store at [TEMP]/root is damaged: `hoist system check --repair` fetches what registries still have and removes what cannot be mended
+        ");
+    assert_outcome!(filters, context.hoist(&["system", "check", "--repair"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 10 blobs (852kB) and 3 names
+        damaged: 127.0.0.1:1/local/app:1: layer sha256:2fbe7cf374a41a73050467f72afc79dce134eee423316eb84d9b0c4a1f80cac0 is damaged: its file has 150127 bytes, not the 300254 the image says
+        damaged: [REGISTRY]/damage/app:1: layer sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e is damaged: its content has digest sha256:b9d1b9719fec5f310888a7ddde5cad07b1aea9a887cf8f9d46920b8466227b50
+        damaged: blob sha256:03f82ae6133ea799b69c08aa13b09d143e4602077fdcd81d29102ba6524baa5d (no name uses it): its content has digest sha256:82fc5476f98894103ed6c2d41df85410af4c486cd055616e95eb6ab292fef22d
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        removed: 127.0.0.1:1/local/app:1: cannot be mended: cannot reach 127.0.0.1:1: error sending request for url (http://127.0.0.1:1/v2/): client error (Connect): tcp connect error: Connection refused (os error 111)
+        repaired: [REGISTRY]/damage/app:1
+        deleted 2 blobs nothing needs
+        the store is sound
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 6 blobs (702kB) and 2 names
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        the store is sound
+        ----- stderr -----
+        ");
     let listed = context.hoist(&["images"]).success().stdout;
     assert!(listed.contains("damage/app ") && !listed.contains("local/app"), "{listed}");
     assert!(artifact.iter().all(|digest| blob_path(&root, digest).is_file()), "the artifact is whole and kept");

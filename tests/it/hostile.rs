@@ -59,7 +59,14 @@ fn a_traversal_digest_never_becomes_a_path() {
         Answer::body(BLOB, b"0123456789"),
     );
     let failed = pull_fails(&context, &format!("{}/evil/app:1", registry.addr()));
-    assert_outcome!(Filters::new(&context), failed, @"");
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/evil/app:1
+          caused by: [ADDR] sent a manifest that is not valid: Invalid encoded value ../../../../../../tmp/hoist-traversal-victim at line 1 column 73
+        ");
     assert!(!std::path::Path::new("/tmp/hoist-traversal-victim").exists());
 }
 
@@ -71,7 +78,15 @@ fn a_blob_larger_than_its_descriptor_is_refused() {
     let layer_path = one_layer_image(&registry, "liar/app", &layer, 10);
     registry.answer(&layer_path, Answer::body(BLOB, &layer));
     let failed = pull_fails(&context, &format!("{}/liar/app:1", registry.addr()));
-    assert_outcome!(Filters::new(&context), failed, @"");
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        1: Pulling from liar/app
+        ----- stderr -----
+        Error: cannot pull [ADDR]/liar/app:1
+          caused by: blob sha256:b8979e57501dbb4cc5fb2207846bf8ad5096db2b4daecad47ef82076aa9e0c60 from [ADDR] is 11 bytes, not the 10 its descriptor says
+        ");
 }
 
 #[test]
@@ -88,7 +103,14 @@ fn an_index_that_points_back_at_itself_ends() {
     registry.answer("/v2/loop/app/manifests/1", Answer::body(OCI_INDEX, &index));
     registry.answer(&format!("/v2/loop/app/manifests/{child}"), Answer::body(OCI_INDEX, &index));
     let failed = pull_fails(&context, &format!("{}/loop/app:1", registry.addr()));
-    assert_outcome!(Filters::new(&context), failed, @"");
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/loop/app:1
+          caused by: the manifest from [ADDR] arrived with digest sha256:49853f3dd086d97dcb83f2504d7ce63987d57439bb5c5924c534fab0b077ba73, not the expected sha256:eac6191057f7a23ac0bc709ce3ecff0626af2eeb206e41a4fb9f71a1eff89692
+        ");
 }
 
 #[test]
@@ -99,7 +121,14 @@ fn a_realm_at_the_metadata_address_is_refused() {
     registry.answer("/v2/", Answer::status(401, &[("WWW-Authenticate", challenge)]));
     registry.answer("/v2/meta/app/manifests/1", Answer::status(401, &[("WWW-Authenticate", challenge)]));
     let failed = pull_fails(&context, &format!("{}/meta/app:1", registry.addr()));
-    assert_outcome!(Filters::new(&context), failed, @"");
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/meta/app:1
+          caused by: refusing to follow http://169.254.169.254/latest/meta-data/token from [ADDR]: 169.254.169.254 is a private or link-local address
+        ");
 }
 
 #[test]
@@ -169,13 +198,33 @@ fn control_characters_from_a_registry_never_reach_the_terminal() {
     // What is not a tag by docker's grammar (control characters included) is not listed at all.
     let listed = context.hoist(&["tags", &format!("{}/evil/app", registry.addr())]);
     assert_eq!(raw_controls(&listed.snapshot()), Vec::<char>::new(), "{listed:?}");
-    assert_outcome!(filters, listed, @"");
+    assert_outcome!(filters, listed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0
+        ----- stderr -----
+        ");
     let repositories = context.hoist(&["catalog", registry.addr()]);
     assert_eq!(raw_controls(&repositories.snapshot()), Vec::<char>::new(), "{repositories:?}");
-    assert_outcome!(filters, repositories, @"");
+    assert_outcome!(filters, repositories, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        evil/\x1b[2Japp
+        c1/\u{9b}2Japp
+        ----- stderr -----
+        ");
     let failed = context.hoist(&["pull", &format!("{}/evil/app:1", registry.addr())]);
     assert_eq!(raw_controls(&failed.snapshot()), Vec::<char>::new(), "{failed:?}");
-    assert_outcome!(filters, failed, @"");
+    assert_outcome!(filters, failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/evil/app:1
+          caused by: manifest for evil/app:1 not found: manifest_unknown: \x1b]0;pwned\x07\x1b[2Jgone
+        ");
 }
 
 #[test]

@@ -51,13 +51,27 @@ fn login_keeps_the_password_in_the_keyring_only() {
         &["login", "-u", user, "--password-stdin", &server],
         Some(b"not-the-password\n"),
     );
-    assert_outcome!(filters, wrong, @"");
+    assert_outcome!(filters, wrong, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot log in to [REGISTRY]
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
     assert_eq!(session.secret_tool(&["search", "--all", "service", "hoist"]).stdout, "", "nothing is stored");
 
     let input = format!("{}\n", registry.password());
     let good =
         with_keyring(&context, &session, &["login", "-u", user, "--password-stdin", &server], Some(input.as_bytes()));
-    assert_outcome!(filters, good, @"");
+    assert_outcome!(filters, good, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Login Succeeded
+        ----- stderr -----
+        ");
     let stored = session.secret_tool(&["lookup", "service", "hoist", "username", &server]).success().stdout;
     assert!(stored.contains(registry.password()), "the secret is in the Secret Service: {stored}");
     for dir in [context.path("home"), context.path("config"), context.root()] {
@@ -73,10 +87,32 @@ fn login_keeps_the_password_in_the_keyring_only() {
     assert_eq!(pulled.code, 0, "{pulled:?}");
 
     let logout = with_keyring(&context, &session, &["logout", &format!("https://{server}/")], None);
-    assert_outcome!(filters, logout, @"");
+    assert_outcome!(filters, logout, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Removing login credentials for [REGISTRY]
+        ----- stderr -----
+        ");
     assert_eq!(session.secret_tool(&["search", "--all", "service", "hoist"]).stdout, "");
-    assert_outcome!(filters, with_keyring(&context, &session, &["push", &reference], None), @"");
-    assert_outcome!(filters, with_keyring(&context, &session, &["logout", &server], None), @"");
+    assert_outcome!(filters, with_keyring(&context, &session, &["push", &reference], None), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        45e4128f0110: Preparing
+        ----- stderr -----
+        Error: cannot push [REGISTRY]/private/app:1
+          caused by: unauthorized: 401 Unauthorized
+        hint: log in with: hoist login [REGISTRY]
+        ");
+    assert_outcome!(filters, with_keyring(&context, &session, &["logout", &server], None), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Not logged in to [REGISTRY]
+        ----- stderr -----
+        ");
 }
 
 #[test]
@@ -93,7 +129,15 @@ fn token_login_stores_the_identity_token_instead_of_the_password() {
         Some(b"nope\n"),
     );
     let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
-    assert_outcome!(filters, wrong, @"");
+    assert_outcome!(filters, wrong, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot log in to [REGISTRY]
+          caused by: unauthorized: incorrect username or password
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     let good = with_keyring(
         &context,
@@ -132,14 +176,27 @@ fn without_a_keyring_login_falls_back_to_auth_json() {
         format!("{}\n", registry.password()).as_bytes(),
     );
     let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
-    assert_outcome!(filters, outcome, @"");
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Login Succeeded
+        ----- stderr -----
+        WARNING: no OS keyring answered (on Linux: no Secret Service, such as gnome-keyring, on the session's D-Bus); the credentials are stored unencrypted in [TEMP]/config/auth.json
+        ");
     let auth = context.path("config/auth.json");
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(std::fs::metadata(&auth).unwrap().permissions().mode() & 0o777, 0o600);
     let reference = format!("{server}/fallback/app:1");
     context.import(&reference, &[("a", b"a")]);
     context.hoist(&["push", &reference]).success();
-    assert_outcome!(filters, context.hoist(&["logout", &server]), @"");
+    assert_outcome!(filters, context.hoist(&["logout", &server]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Removing login credentials for [REGISTRY]
+        ----- stderr -----
+        ");
     assert!(!std::fs::read_to_string(&auth).unwrap().contains(&server));
 }
 
@@ -155,7 +212,14 @@ fn a_keyring_that_refuses_the_secret_falls_back_to_auth_json() {
     let login = ["login", "-u", registry.username(), "--password-stdin", &server];
     let outcome = with_keyring(&context, &session, &login, Some(password.as_bytes()));
     let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
-    assert_outcome!(filters, outcome, @"");
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Login Succeeded
+        ----- stderr -----
+        WARNING: the OS keyring is locked and could not be unlocked here; the credentials are stored unencrypted in [TEMP]/config/auth.json
+        ");
     assert!(std::fs::read_to_string(context.path("config/auth.json")).unwrap().contains(&server));
     let reference = format!("{server}/locked/app:1");
     context.import(&reference, &[("a", b"a")]);
@@ -182,9 +246,31 @@ fn passwords_come_from_stdin_or_a_flag_and_are_never_shown() {
     assert!(!pulled.stderr.contains(registry.password()), "{}", pulled.stderr);
 
     let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["login", "-u", registry.username(), &server]), @"");
-    assert_outcome!(filters, context.hoist_with_stdin(&["login", "--password-stdin", &server], b"x\n"), @"");
-    assert_outcome!(filters, context.hoist(&["login", "-p", "x", "--password-stdin", &server]), @"");
+    assert_outcome!(filters, context.hoist(&["login", "-u", registry.username(), &server]), @r#"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot ask for a password: standard input is not a terminal; use --password-stdin, e.g. `echo "$TOKEN" | hoist login -u USER --password-stdin SERVER`
+        "#);
+    assert_outcome!(filters, context.hoist_with_stdin(&["login", "--password-stdin", &server], b"x\n"), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: Must provide --username with --password-stdin
+        ");
+    assert_outcome!(filters, context.hoist(&["login", "-p", "x", "--password-stdin", &server]), @r"
+        success: false
+        exit_code: 2
+        ----- stdout -----
+        ----- stderr -----
+        error: the argument '--password <PASSWORD>' cannot be used with '--password-stdin'
+
+        Usage: hoist login --password <PASSWORD> --root <DIR> --config <DIR> <SERVER>
+
+        For more information, try '--help'.
+        ");
 }
 
 #[test]

@@ -21,11 +21,42 @@ fn pulls_oci_and_docker_images_and_says_what_it_did() {
         push_with_skopeo(&context, &format!("{}/team/docker:latest", registry.addr()), &[AMD64], &["--format", "v2s2"]);
 
     let reference = format!("{}/team/oci:1.0", registry.addr());
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0: Pulling from team/oci
+        95f4f0f691d4: Pull complete
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Downloaded newer image for [REGISTRY]/team/oci:1.0
+        [REGISTRY]/team/oci:1.0
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0: Pulling from team/oci
+        95f4f0f691d4: Already exists
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Image is up to date for [REGISTRY]/team/oci:1.0
+        [REGISTRY]/team/oci:1.0
+        ----- stderr -----
+        ");
 
     let docker_ref = format!("{}/team/docker", registry.addr());
-    assert_outcome!(filters, context.hoist(&["pull", &docker_ref]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &docker_ref]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Using default tag: latest
+        latest: Pulling from team/docker
+        82fbf553b478: Pull complete
+        Digest: sha256:fee18e98b85b6c2622ae881ba3411399f8f5ca5ee6567d3f5404d427f305f9bb
+        Status: Downloaded newer image for [REGISTRY]/team/docker:latest
+        [REGISTRY]/team/docker:latest
+        ----- stderr -----
+        ");
 
     // The store holds the registry's manifests byte for byte.
     let index: serde_json::Value =
@@ -41,10 +72,34 @@ fn pulls_oci_and_docker_images_and_says_what_it_did() {
 
     // By digest: checked against the digest, named NAME@DIGEST.
     let by_digest = format!("{}/team/oci@{oci}", registry.addr());
-    assert_outcome!(filters, context.hoist(&["pull", &by_digest]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", "-q", &by_digest]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &by_digest]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6: Pulling from team/oci
+        95f4f0f691d4: Already exists
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Downloaded newer image for [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "-q", &by_digest]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        ----- stderr -----
+        ");
     let listed = context.hoist(&["images", "--digests", &format!("{}/team/oci", registry.addr())]);
-    assert_outcome!(filters, listed, @"");
+    assert_outcome!(filters, listed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                 TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+        [REGISTRY]/team/oci   1.0       sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6   9333383bed4c   [AGE]   336B
+        [REGISTRY]/team/oci   <none>    sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6   9333383bed4c   [AGE]   336B
+        ----- stderr -----
+        ");
 }
 
 #[test]
@@ -79,8 +134,23 @@ fn picks_the_platform_from_an_index() {
     assert_eq!(inspected[0]["Architecture"], host_architecture());
 
     let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux/s390x", &reference]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux/s390x", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/multi/arch:1
+          caused by: no image for platform linux/s390x in sha256:992c78f80c3cf346073bdb3fbf1fc453ee2b45363575441791e0dab062d5b4fa; it has: linux/amd64, linux/arm64/v8, linux/arm/v7
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux", &reference]), @r#"
+        success: false
+        exit_code: 2
+        ----- stdout -----
+        ----- stderr -----
+        error: invalid value 'linux' for '--platform <OS/ARCH[/VARIANT]>': invalid platform "linux": expected OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7
+
+        For more information, try '--help'.
+        "#);
 }
 
 #[test]
@@ -92,10 +162,39 @@ fn tags_and_catalog_list_everything() {
     }
     push_with_skopeo(&context, &format!("{}/other:1", registry.addr()), &[AMD64], &[]);
     let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app", registry.addr())]), @"");
-    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @"");
-    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/nothing/here", registry.addr())]), @"");
-    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app:1", registry.addr())]), @"");
+    // Sorted: the tag list is in the order of the registry's storage.
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app", registry.addr())]).sorted(), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1
+        2
+        latest
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        listed/app
+        other
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/nothing/here", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot list the tags of [REGISTRY]/nothing/here
+          caused by: nothing/here/tags/list not found: name_unknown: repository name not known to registry
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app:1", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: tags takes a repository, not an image: leave out the tag or digest in [REGISTRY]/listed/app:1
+        ");
 }
 
 #[test]
@@ -105,9 +204,33 @@ fn bad_references_and_missing_images_fail_clearly() {
     context.hoist(&["images"]).success();
     let before = context.store_snapshot();
     let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
-    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/no/such:1", registry.addr())]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", "Bad/Name"]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", "127.0.0.1:1/nothing:1"]), @"");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/no/such:1", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/no/such:1
+          caused by: manifest for no/such:1 not found: manifest_unknown: manifest unknown
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "Bad/Name"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: invalid reference format: repository name (Name) must be lowercase
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "127.0.0.1:1/nothing:1"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull 127.0.0.1:1/nothing:1
+          caused by: cannot reach 127.0.0.1:1
+          caused by: error sending request for url (http://127.0.0.1:1/v2/)
+          caused by: client error (Connect)
+          caused by: tcp connect error
+          caused by: Connection refused (os error 111)
+        ");
     assert_eq!(context.store_snapshot(), before);
 }
 
@@ -143,12 +266,40 @@ fn docker_hub_names_come_from_a_mirror() {
         without_dns(&context, &command).map(|mut offline| crate::support::run(&mut offline))
     };
     let Some(pulled) = hoist(&["pull", "alpine:3"]) else { return };
-    assert_outcome!(filters, pulled, @"");
+    assert_outcome!(filters, pulled, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        3: Pulling from library/alpine
+        45195483e900: Pull complete
+        Digest: sha256:b4b5ee404078475a4f64f9fad623259ef19333853781ebb0b08c363146b2ab88
+        Status: Downloaded newer image for alpine:3
+        docker.io/library/alpine:3
+        ----- stderr -----
+        ");
     assert!(pulled.stdout.contains(&format!("Digest: {digest}\n")), "{}", pulled.stdout);
     let listed = hoist(&["images", "-q", "alpine"]).unwrap().success().stdout;
     assert_eq!(listed.lines().count(), 1);
-    assert_outcome!(filters, hoist(&["pull", "busybox:1"]).unwrap(), @"");
+    assert_outcome!(filters, hoist(&["pull", "busybox:1"]).unwrap(), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull busybox:1
+          caused by: cannot reach registry-1.docker.io
+          caused by: error sending request for url (https://registry-1.docker.io/v2/)
+          caused by: client error (Connect)
+          caused by: dns error
+          caused by: error resolving DNS
+          caused by: failed to lookup address information: Name or service not known
+        ");
 
     std::fs::write(context.path("config/config.toml"), "registry-mirrors = \"not a list\"\n").unwrap();
-    assert_outcome!(filters, hoist(&["pull", "alpine:3"]).unwrap(), @"");
+    assert_outcome!(filters, hoist(&["pull", "alpine:3"]).unwrap(), @r#"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: [TEMP]/config/config.toml: line 1: invalid type: string "not a list", expected a sequence
+        "#);
 }

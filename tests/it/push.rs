@@ -24,18 +24,45 @@ fn push_keeps_the_digest_and_never_uploads_twice() {
     let image = OciImage::of_files(&[("etc/motd", b"fancy\n"), ("bin/app", &noise(7, 40 << 20))]);
     context.load_oci(&image, &reference).success();
 
-    assert_outcome!(filters, context.hoist(&["push", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/my-fancy-app]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Pushed
+        1.0.0: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
     assert_eq!(remote_digest(&context, &reference), image.digest(), "the registry holds the stored manifest");
 
     // The layer (over 32 MiB) went up in one PATCH, the config in one PUT.
     assert_eq!(registry.log().matches("\"PATCH /v2/my-fancy-app/blobs/uploads/").count(), 1, "{}", registry.log());
     let before = uploads(&registry);
-    assert_outcome!(filters, context.hoist(&["push", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/my-fancy-app]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Layer already exists
+        1.0.0: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
     assert_eq!(uploads(&registry), before, "a second push sends no blob");
 
     let other = format!("{}/team/copy:2", registry.addr());
     context.hoist(&["tag", &reference, &other]).success();
-    assert_outcome!(filters, context.hoist(&["push", &other]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &other]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/team/copy]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Mounted from my-fancy-app
+        2: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
     assert_eq!(remote_digest(&context, &other), image.digest());
 
     let store = TestContext::new();
@@ -126,22 +153,58 @@ fn a_pulled_platform_of_a_multi_platform_image_is_pushed_alone_with_dockers_note
     // Back to where the other platform is: the whole index goes up, no note.
     let filters = Filters::new(&context).literal(&source.addr(), "[SOURCE]").literal(&target.addr(), "[TARGET]");
     let again = context.hoist(&["push", &original]);
-    assert_outcome!(filters, again, @"");
+    assert_outcome!(filters, again, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[SOURCE]/multi/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Layer already exists
+        1: digest: sha256:81db7cd7089c472c92953c9710d525d679d37445850895c142d08c9238967e46 size: 506
+        ----- stderr -----
+        ");
     assert!(again.stdout.contains(&format!("1: digest: {index_digest} ")), "{again:?}");
 
     // Elsewhere: the one platform there is, with docker's note.
     let copy = format!("{}/copy/app:1", target.addr());
     context.hoist(&["tag", &original, &copy]).success();
     let pushed = context.hoist(&["push", &copy]);
-    assert_outcome!(filters, pushed, @"");
+    assert_outcome!(filters, pushed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[TARGET]/copy/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Pushed
+        1: digest: sha256:458f6cf9a7af53ed9ae1f91a702cadf74b17068ecdd261081ad70692325af474 size: 401
+        ----- stderr -----
+        Not all multiplatform-content is present and only the available single-platform image was pushed
+        ");
     assert!(pushed.stdout.contains(&format!("1: digest: {amd64} ")), "{pushed:?}");
     assert_eq!(remote_digest(&context, &copy), amd64);
 
     // Exactly one platform, on request; one the store lacks is refused.
     let chosen = format!("{}/chosen/app:1", target.addr());
     context.hoist(&["tag", &original, &chosen]).success();
-    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/arm64", &chosen]), @"");
-    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/amd64", &chosen]), @"");
+    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/arm64", &chosen]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[TARGET]/chosen/app]
+        ----- stderr -----
+        Error: cannot push [TARGET]/chosen/app:1
+          caused by: no image for platform linux/arm64 in sha256:81db7cd7089c472c92953c9710d525d679d37445850895c142d08c9238967e46; it has: linux/amd64
+        ");
+    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/amd64", &chosen]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[TARGET]/chosen/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Mounted from copy/app
+        1: digest: sha256:458f6cf9a7af53ed9ae1f91a702cadf74b17068ecdd261081ad70692325af474 size: 401
+        ----- stderr -----
+        ");
 }
 
 /// Gives the archive's single index entry a full reference as its name.
@@ -181,11 +244,49 @@ fn credentials_and_missing_images() {
     let reference = format!("{}/private/app:1", registry.addr());
     context.load_oci(&OciImage::of_files(&[("a", b"a")]), &reference).success();
 
-    assert_outcome!(filters, context.hoist(&["push", &reference]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        ----- stderr -----
+        Error: cannot push [REGISTRY]/private/app:1
+          caused by: unauthorized: 401 Unauthorized
+        hint: log in with: hoist login [REGISTRY]
+        ");
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
-    assert_outcome!(filters, context.hoist(&["push", &reference]), @"");
-    assert_outcome!(filters, context.hoist(&["push", &format!("{}/private/other", registry.addr())]), @"");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        a624a7e8085b: Pushed
+        1: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["push", &format!("{}/private/other", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        Using default tag: latest
+        ----- stderr -----
+        Error: An image does not exist locally with the tag: [REGISTRY]/private/other:latest
+        ");
 
     context.hoist(&["tag", &reference, &format!("{}/private/app:2", registry.addr())]).success();
-    assert_outcome!(filters, context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]), @"");
+    assert_outcome!(filters, context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        a624a7e8085b: Layer already exists
+        1: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        a624a7e8085b: Preparing
+        a624a7e8085b: Layer already exists
+        2: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        ----- stderr -----
+        ");
 }

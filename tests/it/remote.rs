@@ -17,8 +17,17 @@ fn cp_keeps_every_digest_and_delete_removes_the_tag() {
     let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
 
     let destination = format!("{}/dst/app:1", second.addr());
-    let copied = context.hoist(&["cp", &source, &destination]);
-    assert_outcome!(filters, copied, @"");
+    // Blob lines sorted: blobs may be copied concurrently.
+    let copied = context.hoist(&["cp", &source, &destination]).blob_lines_sorted();
+    assert_outcome!(filters, copied, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Pushed
+        d96158af2690: Pushed
+        1: digest: sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7 size: 506
+        ----- stderr -----
+        ");
     let size = remote_manifest(&context, &source).len();
     assert!(copied.stdout.ends_with(&format!("1: digest: {digest} size: {size}\n")), "{}", copied.stdout);
     assert_eq!(remote_digest(&context, &destination), digest);
@@ -33,15 +42,55 @@ fn cp_keeps_every_digest_and_delete_removes_the_tag() {
     );
 
     let arm = format!("{}/dst/arm:1", second.addr());
-    assert_outcome!(filters, context.hoist(&["cp", "--platform", "linux/arm64", &source, &arm]), @"");
+    assert_outcome!(filters, context.hoist(&["cp", "--platform", "linux/arm64", &source, &arm]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Pushed
+        1: digest: sha256:c2958939e543316e04c51df0d39048c2a2b1dfa541d53611ec9ee1059582728a size: 401
+        ----- stderr -----
+        ");
 
     let sibling = format!("{}/dst/sibling:7", second.addr());
-    assert_outcome!(filters, context.hoist(&["cp", &destination, &sibling]), @"");
+    assert_outcome!(filters, context.hoist(&["cp", &destination, &sibling]).blob_lines_sorted(), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Mounted from dst/app
+        d96158af2690: Mounted from dst/app
+        7: digest: sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7 size: 506
+        ----- stderr -----
+        ");
 
-    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @"");
-    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/dst/sibling", second.addr())]), @"");
-    assert_outcome!(filters, context.hoist(&["pull", &sibling]), @"");
-    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @"");
+    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Deleted: [SECOND]/dst/sibling@sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/dst/sibling", second.addr())]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &sibling]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [SECOND]/dst/sibling:7
+          caused by: manifest for dst/sibling:7 not found: manifest_unknown: manifest unknown
+        ");
+    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot resolve [SECOND]/dst/sibling:7
+          caused by: manifest for dst/sibling:7 not found: manifest_unknown: manifest unknown
+        ");
 }
 
 #[test]
@@ -76,7 +125,14 @@ fn delete_on_a_registry_that_forbids_it_says_so() {
     context.load_oci(&fixtures::OciImage::of_files(&[("a", b"locked")]), &image).success();
     context.hoist(&["push", &image]).success();
     let filters = Filters::new(&context).literal(proxy.addr(), "[PROXY]");
-    assert_outcome!(filters, context.hoist(&["delete", &image]), @"");
+    assert_outcome!(filters, context.hoist(&["delete", &image]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot delete [PROXY]/locked/app:1
+          caused by: [PROXY] answered badly: the registry does not allow deletes (for distribution: storage.delete.enabled)
+        ");
     context.hoist(&["pull", &image]).success();
 }
 

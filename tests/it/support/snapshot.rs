@@ -40,6 +40,40 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// The same outcome with its stdout lines sorted: for listings in an order that is the
+    /// registry's own (a tag list is in its storage's order).
+    pub fn sorted(mut self) -> Outcome {
+        let mut lines: Vec<&str> = self.stdout.lines().collect();
+        lines.sort_unstable();
+        self.stdout = lines.iter().map(|line| format!("{line}\n")).collect();
+        self
+    }
+
+    /// The same outcome with each run of consecutive blob lines (`<12 hex>: Pushed`) in stdout
+    /// sorted: blobs that go up or down together finish in any order.
+    pub fn blob_lines_sorted(mut self) -> Outcome {
+        let is_blob_line = |line: &str| {
+            line.split_once(": ").is_some_and(|(id, _)| id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let mut lines: Vec<&str> = Vec::new();
+        let mut run: Vec<&str> = Vec::new();
+        for line in self.stdout.lines() {
+            if is_blob_line(line) {
+                run.push(line);
+                continue;
+            }
+            run.sort_unstable();
+            lines.append(&mut run);
+            lines.push(line);
+        }
+        run.sort_unstable();
+        lines.append(&mut run);
+        self.stdout = lines.iter().map(|line| format!("{line}\n")).collect();
+        self
+    }
+}
+
 /// The filters of one test's snapshots: specific ones first (a registry's address as
 /// `[REGISTRY]`), then the general ones every snapshot gets.
 pub struct Filters {
