@@ -313,16 +313,25 @@ fn docker_and_podman_credentials_are_honoured() {
     context.hoist(&["pull", &reference]).success();
 
     // A helper that is missing is a warning, and the pull goes on anonymously.
+    let public = format!("{server}/public/app:1");
+    context.load_oci(&OciImage::of_files(&[("p", b"public")]), &public).success();
+    context.hoist(&["push", &public]).success();
+    context.hoist(&["rm", &public]).success();
     std::fs::remove_file(context.path("home/auth.json")).unwrap();
     std::fs::write(context.path("home/.docker/config.json"), br#"{"credsStore": "missing"}"#).unwrap();
-    let public = format!("{server}/public/app:1");
-    context.import(&public, &[("p", b"public")]);
-    let warned = context.hoist(&["pull", &public]);
-    assert!(
-        warned.stderr.contains("WARNING: cannot run the credential helper docker-credential-missing"),
-        "{}",
-        warned.stderr
-    );
+    let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
+    assert_outcome!(filters, context.hoist(&["pull", &public]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from public/app
+        07ad9200f8c6: Pull complete
+        Digest: sha256:cd2145b168da151339ab20e32c4f653f16144c84eac43bff96467107776e94fa
+        Status: Downloaded newer image for [REGISTRY]/public/app:1
+        [REGISTRY]/public/app:1
+        ----- stderr -----
+        WARNING: cannot run the credential helper docker-credential-missing: No such file or directory (os error 2)
+        ");
 }
 
 #[test]
@@ -400,9 +409,10 @@ fn a_helper_that_hangs_or_never_stops_talking_is_cut_off() {
     let context = TestContext::new();
     let server = registry.addr();
     let public = format!("{server}/public/app:1");
-    context.import(&public, &[("p", b"public")]);
+    context.load_oci(&OciImage::of_files(&[("p", b"public")]), &public).success();
     docker_login(&context, &server, registry.username(), registry.password());
     context.hoist(&["push", &public]).success();
+    let filters = Filters::new(&context).literal(&server, "[REGISTRY]");
     let pull = |helper: &str, script: &str, timeout_ms: Option<&str>| {
         let path = helper_on_path(&context, helper, script);
         let config = serde_json::json!({"credHelpers": {&server: helper}});
@@ -418,35 +428,65 @@ fn a_helper_that_hangs_or_never_stops_talking_is_cut_off() {
         (outcome.success(), started.elapsed())
     };
 
+    // Each time the pull goes on anonymously (a public repository) and says why.
     let (outcome, took) = pull("hangs", "exec sleep 600", Some("500"));
-    assert!(
-        outcome.stderr.contains(
-            "WARNING: the credential helper docker-credential-hangs did not answer within 0.5 s; \
-             going on without its credentials"
-        ),
-        "{}",
-        outcome.stderr
-    );
-    assert!(outcome.stdout.contains("Status: Downloaded newer image"), "anonymously: {}", outcome.stdout);
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from public/app
+        07ad9200f8c6: Pull complete
+        Digest: sha256:cd2145b168da151339ab20e32c4f653f16144c84eac43bff96467107776e94fa
+        Status: Downloaded newer image for [REGISTRY]/public/app:1
+        [REGISTRY]/public/app:1
+        ----- stderr -----
+        WARNING: the credential helper docker-credential-hangs did not answer within 0.5 s; going on without its credentials
+        ");
     assert!(took < std::time::Duration::from_secs(8), "{took:?}");
 
     // A helper whose own child keeps its output open after it is stopped.
     let (outcome, took) = pull("forks", "sleep 5; echo late", Some("300"));
-    assert!(outcome.stderr.contains("docker-credential-forks did not answer within 0.3 s"), "{}", outcome.stderr);
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from public/app
+        07ad9200f8c6: Pull complete
+        Digest: sha256:cd2145b168da151339ab20e32c4f653f16144c84eac43bff96467107776e94fa
+        Status: Downloaded newer image for [REGISTRY]/public/app:1
+        [REGISTRY]/public/app:1
+        ----- stderr -----
+        WARNING: the credential helper docker-credential-forks did not answer within 0.3 s; going on without its credentials
+        ");
     assert!(took < std::time::Duration::from_secs(4), "hoist waited for the helper's child: {took:?}");
 
     let (outcome, _) = pull("chatty", r#"exec yes '{"Username":"a","Secret":"b"}'"#, None);
-    assert!(
-        outcome.stderr.contains(
-            "WARNING: the credential helper docker-credential-chatty answered more than 64 KiB (a credential is \
-             small); going on without its credentials"
-        ),
-        "{}",
-        outcome.stderr
-    );
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from public/app
+        07ad9200f8c6: Pull complete
+        Digest: sha256:cd2145b168da151339ab20e32c4f653f16144c84eac43bff96467107776e94fa
+        Status: Downloaded newer image for [REGISTRY]/public/app:1
+        [REGISTRY]/public/app:1
+        ----- stderr -----
+        WARNING: the credential helper docker-credential-chatty answered more than 64 KiB (a credential is small); going on without its credentials
+        ");
 
     // Without a terminal (as here) and without the test's knob: 10 s.
     let (outcome, took) = pull("hangs", "exec sleep 600", None);
-    assert!(outcome.stderr.contains("docker-credential-hangs did not answer within 10 s"), "{}", outcome.stderr);
+    assert_outcome!(filters, outcome, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from public/app
+        07ad9200f8c6: Pull complete
+        Digest: sha256:cd2145b168da151339ab20e32c4f653f16144c84eac43bff96467107776e94fa
+        Status: Downloaded newer image for [REGISTRY]/public/app:1
+        [REGISTRY]/public/app:1
+        ----- stderr -----
+        WARNING: the credential helper docker-credential-hangs did not answer within 10 s; going on without its credentials
+        ");
     assert!((10..25).contains(&took.as_secs()), "{took:?}");
 }

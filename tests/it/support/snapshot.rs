@@ -110,6 +110,8 @@ impl Filters {
         // A registry, proxy or token server of this test that no specific filter named: any
         // loopback address with an ephemeral port (`127.0.0.1:1`, unreachable on purpose, stays).
         settings.add_filter(r"127\.0\.0\.[0-9]+:[0-9]{4,5}\b", "[ADDR]");
+        // The random part of a temporary file's name (`tempfile`'s `.tmpAbC123`).
+        settings.add_filter(r"\.tmp[0-9A-Za-z]{6}\b", ".tmp[RANDOM]");
         // docker's humanised ages (`Less than a second ago`, `4 seconds ago`, `About an hour ago`).
         settings.add_filter(
             r"\b(Less than a second|About an? (minute|hour)|[0-9]+ (second|minute|hour|day|week|month|year)s?) ago\b",
