@@ -3,7 +3,7 @@
 
 use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
-use crate::support::peers::{push_with_skopeo, remote_manifest};
+use crate::support::peers::{self, push_with_skopeo, remote_manifest};
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
 use crate::support::store::blob_path;
@@ -54,7 +54,7 @@ fn a_broken_download_resumes_with_range() {
     let registry = Registry::start(Setup::Plain);
     // A big layer, so that the cut falls inside it.
     let big = fixtures::noise(3, 3 << 20);
-    let layer = push_layout(&context, &big, &[(format!("{}/faulty/big:1", registry.addr()), Vec::new())]);
+    let layer = push_layout(&context, &big, &[(&format!("{}/faulty/big:1", registry.addr()), &[])]);
     let cut = 1 << 20;
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(cut, 1).on(&layer));
     context.hoist(&["pull", &format!("{}/faulty/big:1", proxy.addr())]).success();
@@ -82,22 +82,10 @@ fn largest_blob(layout: &std::path::Path) -> String {
     format!("sha256:{}", largest.file_name().to_string_lossy())
 }
 
-/// Pushes one layout whose layer holds `content` to several registries, so that they hold the
-/// same blobs; returns the digest of its layer.
-fn push_layout(context: &TestContext, content: &[u8], destinations: &[(String, Vec<String>)]) -> String {
-    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
-    fixtures::oci_layout(dir.path(), "image", &[AMD64], content);
-    let source = format!("oci:{}:image", dir.path().display());
-    for (destination, extra) in destinations {
-        let mut command = crate::support::peers::skopeo(context);
-        command
-            .args(["copy", "--dest-tls-verify=false"])
-            .args(extra)
-            .arg(&source)
-            .arg(format!("docker://{destination}"));
-        crate::support::run(&mut command).success();
-    }
-    largest_blob(dir.path())
+/// Pushes one image whose layer holds `content` to each destination (with its skopeo flags);
+/// returns the digest of its layer.
+fn push_layout(context: &TestContext, content: &[u8], destinations: &[(&str, &[&str])]) -> String {
+    largest_blob(peers::push_layout(context, content, &[AMD64], destinations).path())
 }
 
 #[test]
@@ -119,14 +107,8 @@ fn redirects_to_another_host_carry_no_credentials() {
     let storage = Registry::start(Setup::Plain);
     let reference = format!("{}/private/app:1", private.addr());
     let creds = format!("{}:{}", private.username(), private.password());
-    push_layout(
-        &context,
-        b"same everywhere",
-        &[
-            (reference.clone(), vec!["--dest-creds".into(), creds]),
-            (format!("{}/private/app:1", storage.addr()), Vec::new()),
-        ],
-    );
+    let mirrored = format!("{}/private/app:1", storage.addr());
+    push_layout(&context, b"same everywhere", &[(&reference, &["--dest-creds", &creds]), (&mirrored, &[])]);
     // Blob storage on another host (127.0.0.2), like a CDN.
     let cdn = FaultProxy::start_on("127.0.0.2", &storage.addr(), Faults::none());
     let front = FaultProxy::start(&private.addr(), Faults::none().redirect_blobs_to(cdn.addr()));
@@ -251,11 +233,8 @@ fn a_lost_answer_to_an_upload_starts_a_new_session() {
 fn the_next_run_resumes_what_an_earlier_run_left() {
     let context = TestContext::new();
     let registry = Registry::start(Setup::Plain);
-    let layer = push_layout(
-        &context,
-        &fixtures::noise(5, 3 << 20),
-        &[(format!("{}/faulty/next:1", registry.addr()), Vec::new())],
-    );
+    let layer =
+        push_layout(&context, &fixtures::noise(5, 3 << 20), &[(&format!("{}/faulty/next:1", registry.addr()), &[])]);
     // Every attempt of the first run breaks after 256 KiB: it gives up with 5 × 256 KiB on disk.
     let piece = 256 << 10;
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(piece, 5).on(&layer));

@@ -1,4 +1,8 @@
-//! Test support: an isolated environment per test, the built binary, fixtures and checks.
+//! Test support: an isolated environment per test, the built binary, fixtures and checks;
+//! whole-output snapshots ([`snapshot`]); the servers tests run (registries, proxies, a token
+//! server, [`http`]'s pieces); and what a test does when the machine lacks something
+//! ([`require`], [`require_docker`], [`skip_unless_ci`]). Test files import from here, never
+//! from each other.
 
 pub mod container_registry;
 pub mod emulation;

@@ -59,15 +59,7 @@ pub fn push_with_skopeo(
     extra: &[&str],
 ) -> String {
     let content = destination.split_once('/').map_or(destination, |(_, path)| path);
-    let dir = tempfile::tempdir_in(context.temp.path()).expect("layout dir");
-    oci_layout(dir.path(), "image", platforms, content.as_bytes());
-    let source = format!("oci:{}:image", dir.path().display());
-    run(skopeo(context)
-        .args(["copy", "--all", "--dest-tls-verify=false"])
-        .args(extra)
-        .arg(&source)
-        .arg(format!("docker://{destination}")))
-    .success();
+    push_layout(context, content.as_bytes(), platforms, &[(destination, extra)]);
     let raw = run(skopeo(context)
         .args(["inspect", "--raw", "--tls-verify=false"])
         .args(source_flags(extra))
@@ -75,6 +67,29 @@ pub fn push_with_skopeo(
     .success()
     .stdout;
     fixtures::sha256(raw.as_bytes())
+}
+
+/// Pushes one image made by [`oci_layout`] (`platforms`, each layer holding `content`) with
+/// skopeo to each of `destinations`, with its flags, so that they hold the same blobs; returns
+/// the layout's folder, for a test to look at the blobs.
+pub fn push_layout(
+    context: &TestContext,
+    content: &[u8],
+    platforms: &[(&str, &str, Option<&str>)],
+    destinations: &[(&str, &[&str])],
+) -> tempfile::TempDir {
+    let dir = tempfile::tempdir_in(context.temp.path()).expect("layout dir");
+    oci_layout(dir.path(), "image", platforms, content);
+    let source = format!("oci:{}:image", dir.path().display());
+    for (destination, extra) in destinations {
+        run(skopeo(context)
+            .args(["copy", "--all", "--dest-tls-verify=false"])
+            .args(*extra)
+            .arg(&source)
+            .arg(format!("docker://{destination}")))
+        .success();
+    }
+    dir
 }
 
 /// skopeo's `--dest-*` flags as the source flags `inspect` takes; `--format` has no counterpart.
