@@ -1,21 +1,13 @@
 //! Registries that want credentials and their own certificates: Basic auth over TLS with a CA
 //! that only a `certs.d` folder knows, credentials from Docker's `config.json`.
 
-use base64::Engine as _;
-
-use crate::pull::push_with_skopeo;
-use crate::support::TestContext;
+use crate::assert_outcome;
+use crate::support::peers::push_with_skopeo;
 use crate::support::registry::{Registry, Setup};
+use crate::support::snapshot::Filters;
+use crate::support::{TestContext, docker_login};
 
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
-
-/// Writes Docker's `config.json` with an `auths` entry, as `docker login` does.
-pub fn docker_login(context: &TestContext, server: &str, username: &str, password: &str) {
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-    let config = serde_json::json!({"auths": {server: {"auth": auth}}});
-    std::fs::create_dir_all(context.path("home/.docker")).unwrap();
-    std::fs::write(context.path("home/.docker/config.json"), serde_json::to_vec(&config).unwrap()).unwrap();
-}
 
 #[test]
 fn basic_auth_over_tls_with_certs_d() {
@@ -26,22 +18,41 @@ fn basic_auth_over_tls_with_certs_d() {
     let creds = format!("{}:{}", registry.username(), registry.password());
     push_with_skopeo(&context, &reference, &[AMD64], &["--dest-cert-dir", &cert_dir, "--dest-creds", &creds]);
 
-    let untrusted = context.hoist(&["pull", &reference]).failure(1);
-    assert!(untrusted.stderr.contains(&format!("cannot reach {}", registry.addr())), "{}", untrusted.stderr);
-    assert!(untrusted.stderr.to_lowercase().contains("certificate"), "{}", untrusted.stderr);
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: cannot reach [REGISTRY]
+          caused by: error sending request for url (https://[REGISTRY]/v2/)
+          caused by: client error (Connect)
+          caused by: invalid peer certificate: UnknownIssuer
+        ");
 
     context.trust(&registry);
-    let anonymous = context.hoist(&["pull", &reference]).failure(1);
-    assert!(anonymous.stderr.contains("unauthorized:"), "{}", anonymous.stderr);
-    assert!(
-        anonymous.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
-        "{}",
-        anonymous.stderr
-    );
+    // The error layout: `Error:`, each cause indented under it, then the hints.
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     docker_login(&context, &format!("https://{}", registry.addr()), registry.username(), "wrong-password");
-    let wrong = context.hoist(&["pull", &reference]).failure(1);
-    assert!(wrong.stderr.contains("unauthorized:"), "{}", wrong.stderr);
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
     let outcome = context.hoist(&["--debug", "pull", &reference]).success();
@@ -80,13 +91,16 @@ fn token_auth_like_docker_hub() {
     assert_eq!(new[0].subject.as_deref(), Some(""), "anonymous");
     assert_eq!(new[0].scopes(), ["repository:public/app:pull"]);
 
-    let denied = context.hoist(&["pull", &private]).failure(1);
-    assert!(denied.stderr.contains("unauthorized"), "{}", denied.stderr);
-    assert!(
-        denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
-        "{}",
-        denied.stderr
-    );
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    assert_outcome!(filters, context.hoist(&["pull", &private]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/private/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
 
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
     context.hoist(&["pull", &private]).success();
@@ -94,6 +108,12 @@ fn token_auth_like_docker_hub() {
     assert_eq!(last.authorization.as_deref(), Some(format!("Basic {}", registry.username()).as_str()));
     assert_eq!(last.param("account"), Some(registry.username()));
 
-    let catalog = context.hoist(&["catalog", &registry.addr()]).success().stdout;
-    assert_eq!(catalog, "private/app\npublic/app\n");
+    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        private/app
+        public/app
+        ----- stderr -----
+        ");
 }

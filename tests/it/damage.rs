@@ -1,10 +1,14 @@
 //! Blobs damaged on disk (bit rot, a truncated copy): a pull fetches them again, a push
 //! refuses to send them, and `system check` finds and mends them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::assert_outcome;
+use crate::support::fixtures::{self, OciImage};
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, assert_consistent, fixtures};
+use crate::support::snapshot::Filters;
+use crate::support::store::{add_artifact, blob_path, put_blob};
+use crate::support::{TestContext, assert_consistent};
 
 /// The blobs of the image the store names `reference`: manifest, config and layers.
 pub struct Blobs {
@@ -28,10 +32,6 @@ pub fn blobs_of(root: &Path, reference: &str) -> Blobs {
     Blobs { manifest, config: document["config"]["digest"].as_str().unwrap().into(), layers }
 }
 
-pub fn blob_path(root: &Path, digest: &str) -> PathBuf {
-    root.join("blobs/sha256").join(digest.trim_start_matches("sha256:"))
-}
-
 /// Cuts the blob to half its size, as a crash of a copy or a failing disk would; returns the
 /// sizes before and after.
 pub fn truncate(root: &Path, digest: &str) -> (u64, u64) {
@@ -50,12 +50,13 @@ pub fn flip_byte(root: &Path, digest: &str) {
     std::fs::write(&path, bytes).unwrap();
 }
 
-/// A registry holding `REGISTRY/damage/app:1` (one layer of 700 kB), pushed by hoist from
-/// `context`'s store, and the reference.
+/// A registry holding `REGISTRY/damage/app:1` (one layer of 700 kB, the same on every run),
+/// pushed by hoist from `context`'s store, and the reference.
 pub fn registry_with_image(context: &TestContext) -> (Registry, String) {
     let registry = Registry::start(Setup::Plain);
     let reference = format!("{}/damage/app:1", registry.addr());
-    context.import(&reference, &[("etc/motd", b"damage\n"), ("data", &fixtures::noise(21, 700_000))]);
+    let image = OciImage::of_files(&[("etc/motd", b"damage\n"), ("data", &fixtures::noise(21, 700_000))]);
+    context.load_oci(&image, &reference).success();
     context.hoist(&["push", &reference]).success();
     (registry, reference)
 }
@@ -70,30 +71,36 @@ fn a_pull_fetches_a_damaged_blob_again() {
     let blobs = blobs_of(&root, &reference);
     let layer = &blobs.layers[0];
 
-    let (size, cut) = truncate(&root, layer);
-    let again = context.hoist(&["pull", &reference]).success();
-    let short = &layer[7..19];
-    assert!(again.stdout.contains(&format!("{short}: Pull complete\n")), "{}", again.stdout);
-    assert!(again.stdout.contains("Status: Downloaded newer image for"), "{}", again.stdout);
-    assert!(
-        again.stderr.contains(&format!(
-            "WARNING: blob {layer} in the store is damaged (its file has {cut} bytes, not the {size} the image says); \
-             fetching it again"
-        )),
-        "{}",
-        again.stderr
-    );
+    let filters = Filters::new(&context).regex(r"127\.0\.0\.1:[0-9]+", "[REGISTRY]");
+    truncate(&root, layer);
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Pull complete
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Downloaded newer image for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        WARNING: blob sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e in the store is damaged (its file has 350210 bytes, not the 700421 the image says); fetching it again
+        ");
     assert_consistent(&root);
 
     // The config is small: checked by digest, so one changed byte is found.
     flip_byte(&root, &blobs.config);
-    let again = context.hoist(&["pull", &reference]).success();
-    assert!(
-        again.stderr.contains(&format!("WARNING: blob {} in the store is damaged", blobs.config)),
-        "{}",
-        again.stderr
-    );
-    assert!(again.stdout.contains(&format!("{short}: Already exists\n")), "{}", again.stdout);
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Already exists
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Downloaded newer image for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        WARNING: blob sha256:1bfd3e4e61fc4e8c8bd4841348411aa5ebcc69e763d3a32e3c9ae4096b2f7ccd in the store is damaged (its content has digest sha256:084699b810ce2721be915242762257dd926941bdee37db15e2414d621e3695ce); fetching it again
+        ");
     assert_consistent(&root);
 
     // The manifest comes from the registry on every pull: a damaged copy is replaced.
@@ -102,40 +109,42 @@ fn a_pull_fetches_a_damaged_blob_again() {
     assert_consistent(&root);
     let inspected = context.hoist(&["inspect", &reference]).success().stdout;
     assert!(inspected.contains(&blobs.manifest), "{inspected}");
-
-    let intact = context.hoist(&["pull", &reference]).success();
-    assert!(intact.stdout.contains(&format!("{short}: Already exists\n")), "{}", intact.stdout);
-    assert!(intact.stdout.contains("Status: Image is up to date for"), "{}", intact.stdout);
-    assert_eq!(intact.stderr, "");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1: Pulling from damage/app
+        da28f56df9ac: Already exists
+        Digest: sha256:5e91e8f30fda5a6663a926701979ef8a2838f6226499692dc8b8b14e26da917f
+        Status: Image is up to date for [REGISTRY]/damage/app:1
+        [REGISTRY]/damage/app:1
+        ----- stderr -----
+        ");
 }
 
 #[test]
 fn a_push_refuses_a_damaged_layer_and_sends_nothing() {
     let context = TestContext::new();
     let registry = Registry::start(Setup::Plain);
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
     let reference = format!("{}/damage/app:1", registry.addr());
-    context.import(&reference, &[("data", &fixtures::noise(22, 700_000))]);
+    context.load_oci(&OciImage::of_files(&[("data", &fixtures::noise(22, 700_000))]), &reference).success();
     let root = context.root();
     let layer = blobs_of(&root, &reference).layers[0].clone();
     truncate(&root, &layer);
 
-    let refused = context.hoist(&["push", &reference]).failure(1);
-    assert!(
-        refused
-            .stderr
-            .contains(&format!("layer {layer} of {reference} is damaged in the store; nothing of it was sent")),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("its file has"), "{}", refused.stderr);
-    assert!(
-        refused.stderr.contains(&format!(
-            "hint: pull the image again to mend it (`hoist pull {reference}`), or remove it (`hoist rm {reference}`)"
-        )),
-        "{}",
-        refused.stderr
-    );
-    assert!(!refused.stderr.contains("cannot reach"), "the network is not blamed: {}", refused.stderr);
+    // The damage is named, with the way to mend it; the network is not blamed.
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/damage/app]
+        ----- stderr -----
+        Error: cannot push [REGISTRY]/damage/app:1
+          caused by: layer sha256:10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4 of [REGISTRY]/damage/app:1 is damaged in the store; nothing of it was sent
+          caused by: blob sha256:10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4 in the store is damaged: its file has 350185 bytes, not the 700371 the image says ([TEMP]/root/blobs/sha256/10e89e12b5b254986b3493a847e384f94918bb4791b1b094aeecb38ab0cbc9f4)
+        hint: pull the image again to mend it (`hoist pull [REGISTRY]/damage/app:1`), or remove it (`hoist rm [REGISTRY]/damage/app:1`)
+        ");
     let log = registry.log();
     let sent: Vec<&str> = log
         .lines()
@@ -148,32 +157,25 @@ fn a_push_refuses_a_damaged_layer_and_sends_nothing() {
 #[test]
 fn system_check_finds_damage_and_repair_mends_it() {
     let source = TestContext::new();
-    let (_registry, pulled) = registry_with_image(&source);
+    let (registry, pulled) = registry_with_image(&source);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
     let root = context.root();
     context.hoist(&["pull", &pulled]).success();
     // A name no registry can give back: its registry is not there.
     let local = "127.0.0.1:1/local/app:1";
-    context.import(local, &[("data", &fixtures::noise(23, 300_000))]);
-    let artifact = crate::foreign::add_artifact(
-        &root,
-        "example.com/sbom/app:1",
-        "application/vnd.oci.image.manifest.v1+json",
-        "layers",
-    );
-
-    let sound = context.hoist(&["system", "check"]).success();
-    assert!(sound.stdout.starts_with("checked 9 blobs ("), "{}", sound.stdout);
-    assert!(sound.stdout.contains(") and 3 names\n"), "{}", sound.stdout);
-    assert!(
-        sound.stdout.contains(
-            "foreign: example.com/sbom/app:1: an artifact of another tool (its config is \
-             application/vnd.oci.empty.v1+json)\n"
-        ),
-        "{}",
-        sound.stdout
-    );
-    assert!(sound.stdout.ends_with("the store is sound\n"), "{}", sound.stdout);
+    context.load_oci(&OciImage::of_files(&[("data", &fixtures::noise(23, 300_000))]), local).success();
+    let artifact =
+        add_artifact(&root, "example.com/sbom/app:1", "application/vnd.oci.image.manifest.v1+json", "layers");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 9 blobs (1MB) and 3 names
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        the store is sound
+        ----- stderr -----
+        ");
 
     // One byte of the pulled layer changes, its size does not: only hashing finds it.
     let pulled_layer = blobs_of(&root, &pulled).layers[0].clone();
@@ -181,37 +183,51 @@ fn system_check_finds_damage_and_repair_mends_it() {
     let unnoticed = context.hoist(&["pull", &pulled]).success().stdout;
     assert!(unnoticed.contains(&format!("{}: Already exists", &pulled_layer[7..19])), "{unnoticed}");
     let local_layer = blobs_of(&root, local).layers[0].clone();
-    let (size, cut) = truncate(&root, &local_layer);
-    let stray = crate::foreign::put_blob(&root, b"a blob nothing names");
+    truncate(&root, &local_layer);
+    let stray = put_blob(&root, b"a blob nothing names");
     std::fs::write(blob_path(&root, &stray), b"a blob nothing names, changed").unwrap();
     std::fs::write(root.join("blobs/sha256/notes.txt"), b"not a blob").unwrap();
 
-    let damaged = context.hoist(&["system", "check"]).failure(1);
-    let lines: Vec<&str> = damaged.stdout.lines().collect();
-    assert!(lines[0].starts_with("checked 10 blobs ("), "{}", damaged.stdout);
-    let expected = [
-        format!("damaged: {pulled}: layer {pulled_layer} is damaged: its content has digest sha256:"),
-        format!(
-            "damaged: {local}: layer {local_layer} is damaged: its file has {cut} bytes, not the {size} the image says"
-        ),
-        format!("damaged: blob {stray} (no name uses it): its content has digest sha256:"),
-        format!("foreign: {}: not a blob hoist knows", root.join("blobs/sha256/notes.txt").display()),
-        "3 problems".to_string(),
-    ];
-    for line in &expected {
-        assert!(lines.iter().any(|shown| shown.starts_with(line.as_str())), "no {line:?} in:\n{}", damaged.stdout);
-    }
-    assert!(damaged.stderr.contains("`hoist system check --repair`"), "{}", damaged.stderr);
-
-    let repaired = context.hoist(&["system", "check", "--repair"]).success().stdout;
-    assert!(repaired.contains(&format!("repaired: {pulled}\n")), "{repaired}");
-    assert!(repaired.contains(&format!("removed: {local}: cannot be mended: ")), "{repaired}");
-    assert!(repaired.contains("cannot reach 127.0.0.1:1"), "{repaired}");
-    assert!(repaired.ends_with("the store is sound\n"), "{repaired}");
-
-    let again = context.hoist(&["system", "check"]).success().stdout;
-    assert!(again.ends_with("the store is sound\n"), "{again}");
-    assert!(again.contains(") and 2 names\n"), "{again}");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        checked 10 blobs (852kB) and 3 names
+        damaged: 127.0.0.1:1/local/app:1: layer sha256:2fbe7cf374a41a73050467f72afc79dce134eee423316eb84d9b0c4a1f80cac0 is damaged: its file has 150127 bytes, not the 300254 the image says
+        damaged: [REGISTRY]/damage/app:1: layer sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e is damaged: its content has digest sha256:b9d1b9719fec5f310888a7ddde5cad07b1aea9a887cf8f9d46920b8466227b50
+        damaged: blob sha256:03f82ae6133ea799b69c08aa13b09d143e4602077fdcd81d29102ba6524baa5d (no name uses it): its content has digest sha256:82fc5476f98894103ed6c2d41df85410af4c486cd055616e95eb6ab292fef22d
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        3 problems
+        ----- stderr -----
+        Error: the store at [TEMP]/root is damaged: `hoist system check --repair` fetches what registries still have and removes what cannot be mended
+        ");
+    assert_outcome!(filters, context.hoist(&["system", "check", "--repair"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 10 blobs (852kB) and 3 names
+        damaged: 127.0.0.1:1/local/app:1: layer sha256:2fbe7cf374a41a73050467f72afc79dce134eee423316eb84d9b0c4a1f80cac0 is damaged: its file has 150127 bytes, not the 300254 the image says
+        damaged: [REGISTRY]/damage/app:1: layer sha256:da28f56df9ac0cb813acd2d36ed65446365f28778df935549739ff7cd0c66a6e is damaged: its content has digest sha256:b9d1b9719fec5f310888a7ddde5cad07b1aea9a887cf8f9d46920b8466227b50
+        damaged: blob sha256:03f82ae6133ea799b69c08aa13b09d143e4602077fdcd81d29102ba6524baa5d (no name uses it): its content has digest sha256:82fc5476f98894103ed6c2d41df85410af4c486cd055616e95eb6ab292fef22d
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        removed: 127.0.0.1:1/local/app:1: cannot be mended: cannot reach 127.0.0.1:1: error sending request for url (http://127.0.0.1:1/v2/): client error (Connect): tcp connect error: Connection refused (os error 111)
+        repaired: [REGISTRY]/damage/app:1
+        deleted 2 blobs nothing needs
+        the store is sound
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        checked 6 blobs (702kB) and 2 names
+        foreign: example.com/sbom/app:1: an artifact of another tool (its config is application/vnd.oci.empty.v1+json)
+        foreign: [TEMP]/root/blobs/sha256/notes.txt: not a blob hoist knows
+        the store is sound
+        ----- stderr -----
+        ");
     let listed = context.hoist(&["images"]).success().stdout;
     assert!(listed.contains("damage/app ") && !listed.contains("local/app"), "{listed}");
     assert!(artifact.iter().all(|digest| blob_path(&root, digest).is_file()), "the artifact is whole and kept");

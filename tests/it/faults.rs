@@ -1,19 +1,25 @@
 //! Registries that misbehave, through a fault-injecting proxy in front of a real one: altered
 //! bytes, broken connections, 503/429, redirects to another host, garbage and huge manifests.
 
-use crate::auth::docker_login;
-use crate::pull::push_with_skopeo;
+use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
+use crate::support::peers::{self, push_with_skopeo, remote_manifest};
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, assert_consistent, fixtures};
+use crate::support::snapshot::Filters;
+use crate::support::store::blob_path;
+use crate::support::{TestContext, assert_consistent, docker_login, fixtures};
 
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
 
-/// A registry holding `repo:1` with a layer of a few MiB, and a store that has never seen it.
-fn registry_with_image(context: &TestContext) -> (Registry, String) {
+/// A registry holding `faulty/app:1`, and a store that has never seen it; also the image's
+/// digest and its layer's.
+fn registry_with_image(context: &TestContext) -> (Registry, String, String) {
     let registry = Registry::start(Setup::Plain);
-    let digest = push_with_skopeo(context, &format!("{}/faulty/app:1", registry.addr()), &[AMD64], &[]);
-    (registry, digest)
+    let reference = format!("{}/faulty/app:1", registry.addr());
+    let digest = push_with_skopeo(context, &reference, &[AMD64], &[]);
+    let manifest: serde_json::Value = serde_json::from_str(&remote_manifest(context, &reference)).unwrap();
+    let layer = manifest["layers"][0]["digest"].as_str().unwrap().to_string();
+    (registry, digest, layer)
 }
 
 fn ingest_is_empty(context: &TestContext) -> bool {
@@ -23,13 +29,22 @@ fn ingest_is_empty(context: &TestContext) -> bool {
 #[test]
 fn altered_bytes_fail_the_pull_and_leave_no_trace() {
     let context = TestContext::new();
-    let (registry, _) = registry_with_image(&context);
-    let proxy = FaultProxy::start(&registry.addr(), Faults::none().flip_byte_in_blob());
-    context.hoist(&["images"]).success();
-    let before = context.store_snapshot();
-    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", proxy.addr())]).failure(1);
-    assert!(outcome.stderr.contains("arrived with digest"), "{}", outcome.stderr);
-    assert_eq!(context.store_snapshot(), before);
+    let (registry, _, layer) = registry_with_image(&context);
+    // The layer only: of two blobs that fail at once, either could be the one reported.
+    let proxy = FaultProxy::start(&registry.addr(), Faults::none().flip_byte_in_blob().on(&layer));
+    let filters = Filters::new(&context).literal(proxy.addr(), "[PROXY]");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/faulty/app:1", proxy.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        1: Pulling from faulty/app
+        ----- stderr -----
+        Error: cannot pull [PROXY]/faulty/app:1
+          caused by: blob sha256:6e4a7e114eded3179bb27e5b7a064236584a3bd5b7c4ae8642e37f337f70a152 from [PROXY] arrived with digest sha256:d81c9826e74ca4ef57fed66e3f212c28b85853d31ebdab0bc6bf123c5219075e, not the expected sha256:6e4a7e114eded3179bb27e5b7a064236584a3bd5b7c4ae8642e37f337f70a152
+        ");
+    // No name, and nothing of the altered layer; the config, verified, may stay for collection.
+    assert_eq!(assert_consistent(&context.root()), 0);
+    assert!(!blob_path(&context.root(), &layer).exists(), "the altered layer was stored");
     assert!(ingest_is_empty(&context), "no partial file is kept for bytes that cannot be the blob");
 }
 
@@ -39,7 +54,7 @@ fn a_broken_download_resumes_with_range() {
     let registry = Registry::start(Setup::Plain);
     // A big layer, so that the cut falls inside it.
     let big = fixtures::noise(3, 3 << 20);
-    let layer = push_layout(&context, &big, &[(format!("{}/faulty/big:1", registry.addr()), Vec::new())]);
+    let layer = push_layout(&context, &big, &[(&format!("{}/faulty/big:1", registry.addr()), &[])]);
     let cut = 1 << 20;
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(cut, 1).on(&layer));
     context.hoist(&["pull", &format!("{}/faulty/big:1", proxy.addr())]).success();
@@ -67,29 +82,17 @@ fn largest_blob(layout: &std::path::Path) -> String {
     format!("sha256:{}", largest.file_name().to_string_lossy())
 }
 
-/// Pushes one layout whose layer holds `content` to several registries, so that they hold the
-/// same blobs; returns the digest of its layer.
-fn push_layout(context: &TestContext, content: &[u8], destinations: &[(String, Vec<String>)]) -> String {
-    let dir = tempfile::tempdir_in(context.temp.path()).unwrap();
-    fixtures::oci_layout(dir.path(), "image", &[AMD64], content);
-    let source = format!("oci:{}:image", dir.path().display());
-    for (destination, extra) in destinations {
-        let mut command = crate::support::peers::skopeo(context);
-        command
-            .args(["copy", "--dest-tls-verify=false"])
-            .args(extra)
-            .arg(&source)
-            .arg(format!("docker://{destination}"));
-        crate::support::run(&mut command).success();
-    }
-    largest_blob(dir.path())
+/// Pushes one image whose layer holds `content` to each destination (with its skopeo flags);
+/// returns the digest of its layer.
+fn push_layout(context: &TestContext, content: &[u8], destinations: &[(&str, &[&str])]) -> String {
+    largest_blob(peers::push_layout(context, content, &[AMD64], destinations).path())
 }
 
 #[test]
 fn busy_registries_are_retried() {
     for (status, times) in [(503, 2), (429, 1)] {
         let context = TestContext::new();
-        let (registry, digest) = registry_with_image(&context);
+        let (registry, digest, _) = registry_with_image(&context);
         let proxy = FaultProxy::start(&registry.addr(), Faults::none().fail_first(times, status).on("/blobs/"));
         let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", proxy.addr())]).success().stdout;
         assert!(outcome.contains(&format!("Digest: {digest}")), "{status}: {outcome}");
@@ -104,14 +107,8 @@ fn redirects_to_another_host_carry_no_credentials() {
     let storage = Registry::start(Setup::Plain);
     let reference = format!("{}/private/app:1", private.addr());
     let creds = format!("{}:{}", private.username(), private.password());
-    push_layout(
-        &context,
-        b"same everywhere",
-        &[
-            (reference.clone(), vec!["--dest-creds".into(), creds]),
-            (format!("{}/private/app:1", storage.addr()), Vec::new()),
-        ],
-    );
+    let mirrored = format!("{}/private/app:1", storage.addr());
+    push_layout(&context, b"same everywhere", &[(&reference, &["--dest-creds", &creds]), (&mirrored, &[])]);
     // Blob storage on another host (127.0.0.2), like a CDN.
     let cdn = FaultProxy::start_on("127.0.0.2", &storage.addr(), Faults::none());
     let front = FaultProxy::start(&private.addr(), Faults::none().redirect_blobs_to(cdn.addr()));
@@ -127,16 +124,41 @@ fn redirects_to_another_host_carry_no_credentials() {
 #[test]
 fn garbage_and_huge_manifests_are_refused() {
     let context = TestContext::new();
-    let (registry, _) = registry_with_image(&context);
+    let (registry, _, layer) = registry_with_image(&context);
     let garbage = FaultProxy::start(&registry.addr(), Faults::none().garbage_manifest());
-    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", garbage.addr())]).failure(1);
-    assert!(outcome.stderr.contains("not valid"), "{}", outcome.stderr);
     let huge = FaultProxy::start(&registry.addr(), Faults::none().huge_manifest(64 << 20));
-    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", huge.addr())]).failure(1);
-    assert!(outcome.stderr.contains("larger than the 4194304-byte limit"), "{}", outcome.stderr);
-    let metadata = FaultProxy::start(&registry.addr(), Faults::none().redirect_blobs_to("169.254.169.254"));
-    let outcome = context.hoist(&["pull", &format!("{}/faulty/app:1", metadata.addr())]).failure(1);
-    assert!(outcome.stderr.contains("169.254.169.254 is a private or link-local address"), "{}", outcome.stderr);
+    let metadata = FaultProxy::start(&registry.addr(), Faults::none().redirect_blobs_to("169.254.169.254").on(&layer));
+    let filters = Filters::new(&context)
+        .literal(garbage.addr(), "[GARBAGE]")
+        .literal(huge.addr(), "[HUGE]")
+        .literal(metadata.addr(), "[METADATA]");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/faulty/app:1", garbage.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [GARBAGE]/faulty/app:1
+          caused by: [GARBAGE] sent a manifest that is not valid: key must be a string at line 1 column 34
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/faulty/app:1", huge.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [HUGE]/faulty/app:1
+          caused by: the manifest from [HUGE] is larger than the 4194304-byte limit
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/faulty/app:1", metadata.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        1: Pulling from faulty/app
+        ----- stderr -----
+        Error: cannot pull [METADATA]/faulty/app:1
+          caused by: cannot reach [METADATA]
+          caused by: error following redirect for url (http://[METADATA]/v2/faulty/app/blobs/sha256:6e4a7e114eded3179bb27e5b7a064236584a3bd5b7c4ae8642e37f337f70a152)
+          caused by: 169.254.169.254 is a private or link-local address
+        ");
 }
 
 #[test]
@@ -211,11 +233,8 @@ fn a_lost_answer_to_an_upload_starts_a_new_session() {
 fn the_next_run_resumes_what_an_earlier_run_left() {
     let context = TestContext::new();
     let registry = Registry::start(Setup::Plain);
-    let layer = push_layout(
-        &context,
-        &fixtures::noise(5, 3 << 20),
-        &[(format!("{}/faulty/next:1", registry.addr()), Vec::new())],
-    );
+    let layer =
+        push_layout(&context, &fixtures::noise(5, 3 << 20), &[(&format!("{}/faulty/next:1", registry.addr()), &[])]);
     // Every attempt of the first run breaks after 256 KiB: it gives up with 5 × 256 KiB on disk.
     let piece = 256 << 10;
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().cut_blob_after(piece, 5).on(&layer));

@@ -1,8 +1,10 @@
 //! A store on a small tmpfs that fills up, or that is read-only: commands say what they did and
 //! what they could not do, name the folder that is full, and say how to free the space.
 
+use crate::assert_outcome;
 use crate::support::fixtures::{self, ArchiveImage, docker_archive};
 use crate::support::registry::{Registry, Setup};
+use crate::support::snapshot::Filters;
 use crate::support::tmpfs::Tmpfs;
 use crate::support::{TestContext, assert_consistent, run};
 
@@ -26,15 +28,28 @@ fn rm_on_a_full_disk_prints_only_what_it_did() {
     hoist_at(&context, &root, &["tag", "full/app:1", "full/app:2"]).success();
     let filler = tmpfs.fill();
 
-    let failed = hoist_at(&context, &root, &["rm", "full/app:1"]).failure(1);
-    assert_eq!(failed.stdout, "", "nothing was untagged");
-    assert!(failed.stderr.contains(&format!("the disk that holds {} is full", root.display())), "{}", failed.stderr);
+    // Nothing was untagged, and it says so.
+    let filters = Filters::new(&context).literal(&tmpfs.path().display().to_string(), "[TMPFS]");
+    assert_outcome!(filters, hoist_at(&context, &root, &["rm", "full/app:1"]), @r#"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot write [TMPFS]/store/hoist/.tmp[RANDOM]: the disk that holds [TMPFS]/store is full
+          caused by: No space left on device (os error 28) at path "[TMPFS]/store/hoist/.tmp[RANDOM]"
+        hint: free space on the disk that holds [TMPFS]/store: remove images you no longer need with `hoist rm IMAGE`
+        "#);
     let listed = hoist_at(&context, &root, &["images"]).success().stdout;
     assert!(listed.contains("full/app ") && listed.lines().count() == 3, "both names are still there: {listed}");
 
     std::fs::remove_file(filler).unwrap();
-    let removed = hoist_at(&context, &root, &["rm", "full/app:1"]).success().stdout;
-    assert_eq!(removed, "Untagged: full/app:1\n");
+    assert_outcome!(filters, hoist_at(&context, &root, &["rm", "full/app:1"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Untagged: full/app:1
+        ----- stderr -----
+        ");
     assert_eq!(assert_consistent(&root), 1);
 }
 
@@ -47,29 +62,28 @@ fn load_from_stdin_on_a_full_disk_names_the_store_folder() {
     let archive = docker_archive(&[ArchiveImage::new(&["full/load:1"], &[&[("data", &fixtures::noise(3, 64 << 10))]])]);
     let mut command = context.command();
     command.env("HOIST_ROOT", &root);
-    let failed = crate::support::run_with_stdin(command.args(["load"]), &archive).failure(1);
-    let ingest = root.join("ingest");
-    assert!(
-        failed.stderr.contains(&format!(
-            "cannot write into {}: the disk that holds {} is full",
-            ingest.display(),
-            root.display()
-        )),
-        "{}",
-        failed.stderr
-    );
-    assert!(!failed.stderr.contains("cannot read standard input"), "{}", failed.stderr);
-    assert!(
-        failed.stderr.contains(&format!("hint: free space on the disk that holds {}", root.display())),
-        "{}",
-        failed.stderr
-    );
+    let failed = crate::support::run_with_stdin(command.args(["load"]), &archive);
+    let filters = Filters::new(&context).literal(&tmpfs.path().display().to_string(), "[TMPFS]");
+    assert_outcome!(filters, failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot write into [TMPFS]/store/ingest: the disk that holds [TMPFS]/store is full
+          caused by: No space left on device (os error 28)
+        hint: free space on the disk that holds [TMPFS]/store: remove images you no longer need with `hoist rm IMAGE`
+        ");
 
     std::fs::remove_file(filler).unwrap();
     let mut command = context.command();
     command.env("HOIST_ROOT", &root);
-    let loaded = crate::support::run_with_stdin(command.args(["load"]), &archive).success();
-    assert_eq!(loaded.stdout, "Loaded image: full/load:1\n");
+    assert_outcome!(filters, crate::support::run_with_stdin(command.args(["load"]), &archive), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Loaded image: full/load:1
+        ----- stderr -----
+        ");
 }
 
 #[test]

@@ -5,56 +5,20 @@
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::process::Command;
-use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
 
 use crate::support::fault_proxy::{Fault, FaultProxy, Faults, SeenRequest};
+use crate::support::http::{Reply, request};
 use crate::support::peers::{skopeo, umoci_image};
 use crate::support::registry::{Registry, Setup};
 use crate::support::token::{REDACTED, SERVICE, claims, form_encode};
 use crate::support::{TestContext, hex, require, run};
 
-/// A raw answer: status, headers, and the body bytes up to where the server closed.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection (`Connection: close`); `path` is the request target.
+/// One HTTP/1.1 request on a fresh connection ([`request`]); `path` is the request target.
 #[track_caller]
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|error| panic!("connect to {addr}: {error}"));
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("read timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n", body.len());
-    for (name, value) in headers {
-        head += &format!("{name}: {value}\r\n");
-    }
-    stream.write_all(format!("{head}Connection: close\r\n\r\n").as_bytes()).expect("send the request");
-    stream.write_all(body).expect("send the body");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the answer");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of the answer's head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines.next().and_then(|line| line.split(' ').nth(1)).and_then(|code| code.parse().ok());
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
-        .collect();
-    Reply { status: status.expect("a status"), headers, body: raw[split + 4..].to_vec() }
+    request(addr, method, path, headers, body).unwrap_or_else(|error| panic!("{method} {path} to {addr}: {error}"))
 }
 
 /// 1 MiB of bytes that do not repeat, the same on every run.

@@ -5,8 +5,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::assert_outcome;
 use crate::support::hostile::{Answer, HostileRegistry};
-use crate::support::{TestContext, assert_consistent, fixtures};
+use crate::support::snapshot::Filters;
+use crate::support::{Outcome, TestContext, assert_consistent, fixtures};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -37,13 +39,13 @@ fn one_layer_image(registry: &HostileRegistry, repository: &str, layer: &[u8], c
     format!("/v2/{repository}/blobs/{layer_digest}")
 }
 
-/// The pull fails with `message`, names nothing, and leaves the store consistent (blobs that
-/// were verified before the failure may stay, for garbage collection to take).
-fn pull_fails(context: &TestContext, reference: &str, message: &str) {
+/// Pulls `reference`, which must fail without naming anything and leave the store consistent
+/// (blobs that were verified before the failure may stay, for garbage collection to take);
+/// returns what the pull said, for the test to pin.
+fn pull_fails(context: &TestContext, reference: &str) -> Outcome {
     let outcome = context.hoist(&["pull", reference]).failure(1);
-    assert!(outcome.stderr.contains(message), "{}", outcome.stderr);
-    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
     assert_eq!(assert_consistent(&context.root()), 0, "no name was added");
+    outcome
 }
 
 #[test]
@@ -56,7 +58,15 @@ fn a_traversal_digest_never_becomes_a_path() {
         "/v2/evil/app/blobs/sha256:../../../../../../tmp/hoist-traversal-victim",
         Answer::body(BLOB, b"0123456789"),
     );
-    pull_fails(&context, &format!("{}/evil/app:1", registry.addr()), "sent a manifest that is not valid");
+    let failed = pull_fails(&context, &format!("{}/evil/app:1", registry.addr()));
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/evil/app:1
+          caused by: [ADDR] sent a manifest that is not valid: Invalid encoded value ../../../../../../tmp/hoist-traversal-victim at line 1 column 73
+        ");
     assert!(!std::path::Path::new("/tmp/hoist-traversal-victim").exists());
 }
 
@@ -67,7 +77,16 @@ fn a_blob_larger_than_its_descriptor_is_refused() {
     let layer = fixtures::noise(1, 100_000);
     let layer_path = one_layer_image(&registry, "liar/app", &layer, 10);
     registry.answer(&layer_path, Answer::body(BLOB, &layer));
-    pull_fails(&context, &format!("{}/liar/app:1", registry.addr()), "not the 10 its descriptor says");
+    let failed = pull_fails(&context, &format!("{}/liar/app:1", registry.addr()));
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        1: Pulling from liar/app
+        ----- stderr -----
+        Error: cannot pull [ADDR]/liar/app:1
+          caused by: blob sha256:b8979e57501dbb4cc5fb2207846bf8ad5096db2b4daecad47ef82076aa9e0c60 from [ADDR] is 11 bytes, not the 10 its descriptor says
+        ");
 }
 
 #[test]
@@ -83,7 +102,15 @@ fn an_index_that_points_back_at_itself_ends() {
     .unwrap();
     registry.answer("/v2/loop/app/manifests/1", Answer::body(OCI_INDEX, &index));
     registry.answer(&format!("/v2/loop/app/manifests/{child}"), Answer::body(OCI_INDEX, &index));
-    pull_fails(&context, &format!("{}/loop/app:1", registry.addr()), "arrived with digest");
+    let failed = pull_fails(&context, &format!("{}/loop/app:1", registry.addr()));
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/loop/app:1
+          caused by: the manifest from [ADDR] arrived with digest sha256:49853f3dd086d97dcb83f2504d7ce63987d57439bb5c5924c534fab0b077ba73, not the expected sha256:eac6191057f7a23ac0bc709ce3ecff0626af2eeb206e41a4fb9f71a1eff89692
+        ");
 }
 
 #[test]
@@ -93,11 +120,15 @@ fn a_realm_at_the_metadata_address_is_refused() {
     let challenge = r#"Bearer realm="http://169.254.169.254/latest/meta-data/token",service="evil""#;
     registry.answer("/v2/", Answer::status(401, &[("WWW-Authenticate", challenge)]));
     registry.answer("/v2/meta/app/manifests/1", Answer::status(401, &[("WWW-Authenticate", challenge)]));
-    pull_fails(
-        &context,
-        &format!("{}/meta/app:1", registry.addr()),
-        "169.254.169.254 is a private or link-local address",
-    );
+    let failed = pull_fails(&context, &format!("{}/meta/app:1", registry.addr()));
+    assert_outcome!(Filters::new(&context), failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/meta/app:1
+          caused by: refusing to follow http://169.254.169.254/latest/meta-data/token from [ADDR]: 169.254.169.254 is a private or link-local address
+        ");
 }
 
 #[test]
@@ -163,17 +194,37 @@ fn control_characters_from_a_registry_never_reach_the_terminal() {
     missing.status = 404;
     registry.answer("/v2/evil/app/manifests/1", missing);
 
-    let listed = context.hoist(&["tags", &format!("{}/evil/app", registry.addr())]).success();
-    assert_eq!(raw_controls(&listed.stdout), Vec::<char>::new(), "{:?}", listed.stdout);
+    let filters = Filters::new(&context);
     // What is not a tag by docker's grammar (control characters included) is not listed at all.
-    assert_eq!(listed.stdout, "1.0\n");
-
-    let repositories = context.hoist(&["catalog", registry.addr()]).success();
-    assert_eq!(repositories.stdout, "evil/\\x1b[2Japp\nc1/\\u{9b}2Japp\n");
-
-    let failed = context.hoist(&["pull", &format!("{}/evil/app:1", registry.addr())]).failure(1);
-    assert_eq!(raw_controls(&failed.stderr), Vec::<char>::new(), "{:?}", failed.stderr);
-    assert!(failed.stderr.contains("manifest_unknown: \\x1b]0;pwned\\x07\\x1b[2Jgone"), "{}", failed.stderr);
+    let listed = context.hoist(&["tags", &format!("{}/evil/app", registry.addr())]);
+    assert_eq!(raw_controls(&listed.snapshot()), Vec::<char>::new(), "{listed:?}");
+    assert_outcome!(filters, listed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0
+        ----- stderr -----
+        ");
+    let repositories = context.hoist(&["catalog", registry.addr()]);
+    assert_eq!(raw_controls(&repositories.snapshot()), Vec::<char>::new(), "{repositories:?}");
+    assert_outcome!(filters, repositories, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        evil/\x1b[2Japp
+        c1/\u{9b}2Japp
+        ----- stderr -----
+        ");
+    let failed = context.hoist(&["pull", &format!("{}/evil/app:1", registry.addr())]);
+    assert_eq!(raw_controls(&failed.snapshot()), Vec::<char>::new(), "{failed:?}");
+    assert_outcome!(filters, failed, @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [ADDR]/evil/app:1
+          caused by: manifest for evil/app:1 not found: manifest_unknown: \x1b]0;pwned\x07\x1b[2Jgone
+        ");
 }
 
 #[test]

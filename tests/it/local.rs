@@ -1,48 +1,105 @@
 //! Local commands through the built binary: import, tag, images, rm, inspect.
 
-use crate::support::{TestContext, assert_consistent};
+use crate::assert_outcome;
+use crate::support::fixtures::{ArchiveImage, docker_archive};
+use crate::support::snapshot::Filters;
+use crate::support::{TestContext, assert_consistent, host_architecture};
+
+/// Loads a one-layer fixture image (made 2024-01-02, the same bytes on every run) named `names`.
+fn load_fixture(context: &TestContext, names: &[&str], files: &[(&str, &[u8])]) -> ArchiveImage {
+    let image = ArchiveImage::new(names, &[files]);
+    context.hoist_with_stdin(&["load", "-q"], &docker_archive(std::slice::from_ref(&image))).success();
+    image
+}
 
 #[test]
-fn import_tag_images_rm() {
+fn tag_images_rm() {
     let context = TestContext::new();
-    let id = context.import("localhost:5000/my-fancy-app:1.0.0", &[("etc/hello", b"hello\n")]);
-    assert!(id.starts_with("sha256:") && id.len() == 71, "{id}");
-    context.hoist(&["tag", "localhost:5000/my-fancy-app:1.0.0", "ubuntu"]).success();
+    let filters = Filters::new(&context);
+    let image = load_fixture(&context, &["localhost:5000/my-fancy-app:1.0.0"], &[("etc/hello", b"hello\n")]);
+    let id = image.id();
+    assert_outcome!(filters, context.hoist(&["tag", "localhost:5000/my-fancy-app:1.0.0", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
     context.hoist(&["tag", &id[7..15], "user/app:2"]).success();
 
-    let listed = context.hoist(&["images"]).success().stdout;
-    let lines: Vec<&str> = listed.lines().collect();
-    assert_eq!(lines.len(), 4, "{listed}");
-    assert!(lines[0].starts_with("REPOSITORY                    TAG       IMAGE ID       CREATED"), "{listed}");
-    let short = &id[7..19];
-    for (repository, tag) in [("localhost:5000/my-fancy-app", "1.0.0"), ("ubuntu", "latest"), ("user/app", "2")] {
-        let line = lines.iter().find(|line| line.starts_with(&format!("{repository} "))).expect(repository);
-        let columns: Vec<&str> = line.split("   ").map(str::trim).filter(|c| !c.is_empty()).collect();
-        assert_eq!(columns[1], tag, "{line}");
-        assert_eq!(columns[2], short, "{line}");
-        assert!(columns[3].ends_with("ago"), "{line}");
-        assert!(columns[4].ends_with('B'), "{line}");
-    }
-
-    let quiet = context.hoist(&["images", "-q", "ubuntu"]).success().stdout;
-    assert_eq!(quiet, format!("{short}\n"));
-    let full = context.hoist(&["images", "-q", "--no-trunc", "user/app:2"]).success().stdout;
-    assert_eq!(full, format!("{id}\n"));
-    assert_eq!(context.hoist(&["images", "-q", "user/app:3"]).success().stdout, "");
+    assert_outcome!(filters, context.hoist(&["images"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                    TAG       IMAGE ID       CREATED       SIZE
+        localhost:5000/my-fancy-app   1.0.0     2c06f9f79a85   [AGE]   385B
+        ubuntu                        latest    2c06f9f79a85   [AGE]   385B
+        user/app                      2         2c06f9f79a85   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "--digests"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                    TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+        localhost:5000/my-fancy-app   1.0.0     sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        ubuntu                        latest    sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        user/app                      2         sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "--no-trunc", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY   TAG       IMAGE ID                                                                  CREATED       SIZE
+        ubuntu       latest    sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af   [AGE]   385B
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        2c06f9f79a85
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "--no-trunc", "user/app:2"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["images", "-q", "user/app:3"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
 
     // An ID that several names hold needs -f.
-    let conflict = context.hoist(&["rm", short]).failure(1);
-    assert!(
-        conflict.stderr.contains(&format!("conflict: unable to delete {short} (must be forced)")),
-        "{}",
-        conflict.stderr
-    );
-    let untagged = context.hoist(&["rmi", "ubuntu"]).success().stdout;
-    assert_eq!(untagged, "Untagged: ubuntu:latest\n");
-    let removed = context.hoist(&["rm", "-f", short]).success().stdout;
-    assert!(removed.contains("Untagged: localhost:5000/my-fancy-app:1.0.0\n"), "{removed}");
-    assert!(removed.contains("Untagged: user/app:2\n"), "{removed}");
-    assert!(removed.ends_with(&format!("Deleted: {id}\n")), "{removed}");
+    let short = &id[7..19];
+    assert_outcome!(filters, context.hoist(&["rm", short]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: conflict: unable to delete 2c06f9f79a85 (must be forced) - image is referenced in multiple repositories
+        ");
+    assert_outcome!(filters, context.hoist(&["rmi", "ubuntu"]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Untagged: ubuntu:latest
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["rm", "-f", short]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Untagged: localhost:5000/my-fancy-app:1.0.0
+        Untagged: user/app:2
+        Deleted: sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af
+        ----- stderr -----
+        ");
     assert_eq!(context.hoist(&["images", "-q"]).success().stdout, "");
     assert_eq!(assert_consistent(&context.root()), 0);
     let blobs = std::fs::read_dir(context.root().join("blobs/sha256")).expect("blobs").count();
@@ -52,36 +109,40 @@ fn import_tag_images_rm() {
 #[test]
 fn images_json_has_docker_fields() {
     let context = TestContext::new();
-    let id = context.import("example.com/team/tool:v1", &[("bin/tool", b"#!/bin/sh\n")]);
-    let json = context.hoist(&["images", "--format", "json"]).success().stdout;
-    let row: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON object");
-    assert_eq!(row["Repository"], "example.com/team/tool");
-    assert_eq!(row["Tag"], "v1");
-    assert_eq!(row["ID"], &id[7..19]);
-    assert_eq!(row["Digest"], "<none>", "docker fills DIGEST only when it is shown");
-    assert!(row["CreatedSince"].as_str().expect("since").ends_with(" ago"));
-    assert!(row["CreatedAt"].as_str().expect("at").ends_with("+0000 UTC"));
-    let bytes = row["SizeBytes"].as_u64().expect("SizeBytes");
-    assert!(bytes > 0);
-    assert!(bytes < 1000, "a one-file image is small");
-    assert_eq!(row["Size"], format!("{bytes}B"));
+    load_fixture(&context, &["example.com/team/tool:v1"], &[("bin/tool", b"#!/bin/sh\n")]);
+    let json = context.hoist(&["images", "--format", "json"]);
+    assert_outcome!(Filters::new(&context), json, @r#"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+    {"Containers":"N/A","CreatedAt":"2024-01-02 03:04:05 +0000 UTC","CreatedSince":"[AGE]","Digest":"\u003cnone\u003e","ID":"cabd59d38217","Repository":"example.com/team/tool","SharedSize":"N/A","Size":"390B","SizeBytes":390,"Tag":"v1","UniqueSize":"N/A","VirtualSize":"390B"}
+    ----- stderr -----
+    "#);
+    let row: serde_json::Value = serde_json::from_str(json.stdout.trim()).expect("one JSON object");
+    assert_eq!(row["Size"], format!("{}B", row["SizeBytes"]));
 }
 
 #[test]
 fn inspect_shows_config_and_names() {
     let context = TestContext::new();
-    let id = context.import("inspect/me:1", &[("a", b"a")]);
+    load_fixture(&context, &["inspect/me:1"], &[("a", b"a")]);
     context.hoist(&["tag", "inspect/me:1", "inspect/me:2"]).success();
-    let text = context.hoist(&["inspect", "inspect/me:2"]).success().stdout;
-    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    let image = &value[0];
-    assert_eq!(image["Id"], id);
-    assert_eq!(image["RepoTags"], serde_json::json!(["inspect/me:1", "inspect/me:2"]));
-    assert_eq!(image["Os"], "linux");
-    assert_eq!(image["Architecture"], hoist::harness::Platform::host().architecture);
-    assert_eq!(image["RootFS"]["Layers"].as_array().expect("layers").len(), 1);
-    let missing = context.hoist(&["inspect", "nothing/here"]).failure(1);
-    assert!(missing.stderr.contains("No such image: nothing/here"), "{}", missing.stderr);
+    assert_outcome!(Filters::new(&context), context.hoist(&["inspect", "inspect/me:2"]));
+    assert_outcome!(Filters::new(&context), context.hoist(&["inspect", "nothing/here"]), @"
+    success: false
+    exit_code: 1
+    ----- stdout -----
+    []
+    ----- stderr -----
+    Error: No such image: nothing/here
+    ");
+    // An imported image is the host's platform.
+    let id = context.import("imported/me:1", &[("a", b"a")]);
+    let imported: serde_json::Value =
+        serde_json::from_str(&context.hoist(&["inspect", "imported/me:1"]).success().stdout).expect("JSON");
+    assert_eq!(imported[0]["Id"], id);
+    assert_eq!(imported[0]["Os"], "linux");
+    assert_eq!(imported[0]["Architecture"], host_architecture());
 }
 
 #[test]
@@ -89,28 +150,26 @@ fn bad_input_is_a_clear_error_and_changes_nothing() {
     let context = TestContext::new();
     context.import("keep/me:1", &[("a", b"a")]);
     let before = context.store_snapshot();
-    let cases: &[(&[&str], &str)] = &[
-        (&["tag", "keep/me:1", "Upper/Case"], "invalid reference format"),
-        (&["tag", "keep/me:1", "bad//name"], "invalid reference format"),
-        (&["tag", "keep/me:1", "a:b:c"], "invalid reference format"),
-        (&["tag", "keep/me:1", "x@sha256:1234"], "invalid reference format"),
-        (&["tag", "missing:1", "new:1"], "No such image: missing:1"),
-        (&["rm", "nothing"], "No such image: nothing"),
-        (&["inspect", "ffff"], "No such image: ffff"),
-        (&["import", "/no/such/file", "x:1"], "cannot open /no/such/file"),
-        (&["load", "-i", "/no/such/file"], "cannot open /no/such/file"),
-    ];
-    for (args, message) in cases {
-        let outcome = context.hoist(args).failure(1);
-        assert!(outcome.stderr.contains(message), "{args:?}: {}", outcome.stderr);
-        assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
-    }
-    assert_eq!(context.hoist(&["rm", "-f", "nothing"]).success().stdout, "");
-    assert_eq!(context.hoist(&["images", "--format", "{{.Repository"]).code, 2, "usage errors exit 2");
-    assert_eq!(context.hoist(&["tag", "only-one"]).code, 2);
     let not_tar = context.write("garbage.tar", b"this is not a tar archive at all, not even close...");
-    let outcome = context.hoist(&["import", not_tar.to_str().unwrap(), "x:1"]).failure(1);
-    assert!(outcome.stderr.contains("tar"), "{}", outcome.stderr);
+    let cases: &[&[&str]] = &[
+        &["tag", "keep/me:1", "Upper/Case"],
+        &["tag", "keep/me:1", "bad//name"],
+        &["tag", "keep/me:1", "a:b:c"],
+        &["tag", "keep/me:1", "x@sha256:1234"],
+        &["tag", "missing:1", "new:1"],
+        &["rm", "nothing"],
+        &["rm", "-f", "nothing"],
+        &["inspect", "ffff"],
+        &["import", "/no/such/file", "x:1"],
+        &["import", not_tar.to_str().unwrap(), "x:1"],
+        &["load", "-i", "/no/such/file"],
+        &["images", "--format", "{{.Repository"],
+        &["tag", "only-one"],
+    ];
+    // One transcript: every command and all it said.
+    let transcript: String =
+        cases.iter().map(|args| format!("$ hoist {}\n{}\n", args.join(" "), context.hoist(args).snapshot())).collect();
+    Filters::new(&context).settings().bind(|| insta::assert_snapshot!(transcript));
     assert_eq!(context.store_snapshot(), before);
 }
 
@@ -141,8 +200,13 @@ fn damaged_index_is_reported() {
     let context = TestContext::new();
     context.import("a/b:1", &[("a", b"a")]);
     std::fs::write(context.root().join("index.json"), b"{\"manifests\": [tru").expect("damage");
-    let outcome = context.hoist(&["images"]).failure(1);
-    assert!(outcome.stderr.contains("index.json is damaged"), "{}", outcome.stderr);
+    assert_outcome!(Filters::new(&context), context.hoist(&["images"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: [TEMP]/root/index.json is damaged: EOF while parsing a value at line 1 column 18
+        ");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::support::peers::podman;
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, fixtures, require, run};
+use crate::support::{TestContext, fixtures, require, require_docker, run};
 
 fn podman_id(context: &TestContext, name: &str) -> String {
     let outcome = run(podman(context).args(["image", "inspect", "--format", "{{.ID}}", name])).success();
@@ -75,9 +75,7 @@ fn skopeo_reads_the_store_and_a_registry_receives_it() {
 
 #[test]
 fn docker_loads_what_hoist_saves() {
-    let engine = Command::new("docker").arg("info").output().is_ok_and(|output| output.status.success());
-    if !engine {
-        eprintln!("skipped: no Docker Engine");
+    if !require_docker() {
         return;
     }
     let context = TestContext::new();

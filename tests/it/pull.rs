@@ -1,92 +1,62 @@
 //! `pull`, `tags` and `catalog` against real `docker-registry` processes, with images that
 //! skopeo pushed in OCI and Docker schema 2 form, single- and multi-platform.
 
-use std::process::Command;
-
-use crate::support::fixtures::{self, oci_layout};
+use crate::assert_outcome;
+use crate::support::peers::push_with_skopeo;
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, assert_consistent, require, run};
+use crate::support::snapshot::Filters;
+use crate::support::{TestContext, assert_consistent, host_architecture, without_dns};
 
 const AMD64: (&str, &str, Option<&str>) = ("linux", "amd64", None);
 const ARM64: (&str, &str, Option<&str>) = ("linux", "arm64", Some("v8"));
 const ARMV7: (&str, &str, Option<&str>) = ("linux", "arm", Some("v7"));
 
-/// Pushes an image made by `oci_layout` with skopeo; `extra` are skopeo flags (`--format v2s2`,
-/// credentials, certificates). Returns the digest the registry serves for the tag.
-pub fn push_with_skopeo(
-    context: &TestContext,
-    destination: &str,
-    platforms: &[(&str, &str, Option<&str>)],
-    extra: &[&str],
-) -> String {
-    require("skopeo");
-    let dir = tempfile::tempdir_in(context.temp.path()).expect("layout dir");
-    oci_layout(dir.path(), "image", platforms, destination.as_bytes());
-    let source = format!("oci:{}:image", dir.path().display());
-    let mut command = Command::new("skopeo");
-    command
-        .args(["--insecure-policy", "copy", "--all", "--dest-tls-verify=false"])
-        .args(extra)
-        .arg(&source)
-        .arg(format!("docker://{destination}"));
-    run(command.env("HOME", context.path("home"))).success();
-    let mut inspect = Command::new("skopeo");
-    inspect
-        .args(["inspect", "--raw", "--tls-verify=false"])
-        .args(source_flags(extra))
-        .arg(format!("docker://{destination}"));
-    let raw = run(inspect.env("HOME", context.path("home"))).success().stdout;
-    fixtures::sha256(raw.as_bytes())
-}
-
-/// skopeo's `--dest-*` flags as the source flags `inspect` takes; `--format` has no counterpart.
-fn source_flags(extra: &[&str]) -> Vec<String> {
-    let mut flags = Vec::new();
-    let mut iter = extra.iter();
-    while let Some(flag) = iter.next() {
-        if *flag == "--format" {
-            iter.next();
-        } else {
-            flags.push(flag.replace("--dest-", "--"));
-        }
-    }
-    flags
-}
-
-fn lines(text: &str) -> Vec<&str> {
-    text.lines().collect()
-}
-
 #[test]
 fn pulls_oci_and_docker_images_and_says_what_it_did() {
     let registry = Registry::start(Setup::Plain);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
     let oci = push_with_skopeo(&context, &format!("{}/team/oci:1.0", registry.addr()), &[AMD64], &[]);
     let docker =
         push_with_skopeo(&context, &format!("{}/team/docker:latest", registry.addr()), &[AMD64], &["--format", "v2s2"]);
 
     let reference = format!("{}/team/oci:1.0", registry.addr());
-    let outcome = context.hoist(&["pull", &reference]).success();
-    let output = lines(&outcome.stdout);
-    assert_eq!(output[0], "1.0: Pulling from team/oci");
-    assert!(
-        output[1].ends_with(": Pull complete") && output[1].len() == 12 + ": Pull complete".len(),
-        "{}",
-        outcome.stdout
-    );
-    assert_eq!(output[2], format!("Digest: {oci}"));
-    assert_eq!(output[3], format!("Status: Downloaded newer image for {reference}"));
-    assert_eq!(output[4], reference);
-    let again = context.hoist(&["pull", &reference]).success().stdout;
-    assert!(
-        again.contains(": Already exists\n") && again.contains(&format!("Status: Image is up to date for {reference}")),
-        "{again}"
-    );
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0: Pulling from team/oci
+        95f4f0f691d4: Pull complete
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Downloaded newer image for [REGISTRY]/team/oci:1.0
+        [REGISTRY]/team/oci:1.0
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1.0: Pulling from team/oci
+        95f4f0f691d4: Already exists
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Image is up to date for [REGISTRY]/team/oci:1.0
+        [REGISTRY]/team/oci:1.0
+        ----- stderr -----
+        ");
 
     let docker_ref = format!("{}/team/docker", registry.addr());
-    let outcome = context.hoist(&["pull", &docker_ref]).success().stdout;
-    assert!(outcome.starts_with("Using default tag: latest\nlatest: Pulling from team/docker\n"), "{outcome}");
-    assert!(outcome.contains(&format!("Digest: {docker}\n")), "{outcome}");
+    assert_outcome!(filters, context.hoist(&["pull", &docker_ref]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Using default tag: latest
+        latest: Pulling from team/docker
+        82fbf553b478: Pull complete
+        Digest: sha256:fee18e98b85b6c2622ae881ba3411399f8f5ca5ee6567d3f5404d427f305f9bb
+        Status: Downloaded newer image for [REGISTRY]/team/docker:latest
+        [REGISTRY]/team/docker:latest
+        ----- stderr -----
+        ");
 
     // The store holds the registry's manifests byte for byte.
     let index: serde_json::Value =
@@ -102,10 +72,34 @@ fn pulls_oci_and_docker_images_and_says_what_it_did() {
 
     // By digest: checked against the digest, named NAME@DIGEST.
     let by_digest = format!("{}/team/oci@{oci}", registry.addr());
-    let quiet = context.hoist(&["pull", "-q", &by_digest]).success().stdout;
-    assert_eq!(quiet, format!("{by_digest}\n"));
-    let listed = context.hoist(&["images", "--digests", &format!("{}/team/oci", registry.addr())]).success().stdout;
-    assert!(listed.contains(&oci), "{listed}");
+    assert_outcome!(filters, context.hoist(&["pull", &by_digest]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6: Pulling from team/oci
+        95f4f0f691d4: Already exists
+        Digest: sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        Status: Downloaded newer image for [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "-q", &by_digest]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        [REGISTRY]/team/oci@sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6
+        ----- stderr -----
+        ");
+    let listed = context.hoist(&["images", "--digests", &format!("{}/team/oci", registry.addr())]);
+    assert_outcome!(filters, listed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        REPOSITORY                 TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+        [REGISTRY]/team/oci   1.0       sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6   9333383bed4c   [AGE]   336B
+        [REGISTRY]/team/oci   <none>    sha256:e291a8bae0d0a0350648446397b638a2866f4d39045997d3011a57d1e54bf7f6   9333383bed4c   [AGE]   336B
+        ----- stderr -----
+        ");
 }
 
 #[test]
@@ -137,12 +131,26 @@ fn picks_the_platform_from_an_index() {
     default.hoist(&["pull", &reference]).success();
     let inspected: serde_json::Value =
         serde_json::from_str(&default.hoist(&["inspect", &reference]).success().stdout).unwrap();
-    assert_eq!(inspected[0]["Architecture"], hoist::harness::Platform::host().architecture);
+    assert_eq!(inspected[0]["Architecture"], host_architecture());
 
-    let missing = context.hoist(&["pull", "--platform", "linux/s390x", &reference]).failure(1);
-    assert!(missing.stderr.contains("no image for platform linux/s390x"), "{}", missing.stderr);
-    assert!(missing.stderr.contains("linux/amd64, linux/arm64/v8, linux/arm/v7"), "{}", missing.stderr);
-    assert_eq!(context.hoist(&["pull", "--platform", "linux", &reference]).code, 2);
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux/s390x", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/multi/arch:1
+          caused by: no image for platform linux/s390x in sha256:992c78f80c3cf346073bdb3fbf1fc453ee2b45363575441791e0dab062d5b4fa; it has: linux/amd64, linux/arm64/v8, linux/arm/v7
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "--platform", "linux", &reference]), @r#"
+        success: false
+        exit_code: 2
+        ----- stdout -----
+        ----- stderr -----
+        error: invalid value 'linux' for '--platform <OS/ARCH[/VARIANT]>': invalid platform "linux": expected OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm/v7
+
+        For more information, try '--help'.
+        "#);
 }
 
 #[test]
@@ -153,15 +161,40 @@ fn tags_and_catalog_list_everything() {
         push_with_skopeo(&context, &format!("{}/listed/app:{tag}", registry.addr()), &[AMD64], &[]);
     }
     push_with_skopeo(&context, &format!("{}/other:1", registry.addr()), &[AMD64], &[]);
-    let tags = context.hoist(&["tags", &format!("{}/listed/app", registry.addr())]).success().stdout;
-    let mut tags: Vec<&str> = tags.lines().collect();
-    tags.sort();
-    assert_eq!(tags, ["1", "2", "latest"]);
-    let catalog = context.hoist(&["catalog", &registry.addr()]).success().stdout;
-    assert_eq!(catalog, "listed/app\nother\n");
-    let missing = context.hoist(&["tags", &format!("{}/nothing/here", registry.addr())]).failure(1);
-    assert!(missing.stderr.contains("name_unknown"), "{}", missing.stderr);
-    assert_eq!(context.hoist(&["tags", &format!("{}/listed/app:1", registry.addr())]).code, 1);
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    // Sorted: the tag list is in the order of the registry's storage.
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app", registry.addr())]).sorted(), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        1
+        2
+        latest
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["catalog", &registry.addr()]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        listed/app
+        other
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/nothing/here", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot list the tags of [REGISTRY]/nothing/here
+          caused by: nothing/here/tags/list not found: name_unknown: repository name not known to registry
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/listed/app:1", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: tags takes a repository, not an image: leave out the tag or digest in [REGISTRY]/listed/app:1
+        ");
 }
 
 #[test]
@@ -170,12 +203,34 @@ fn bad_references_and_missing_images_fail_clearly() {
     let context = TestContext::new();
     context.hoist(&["images"]).success();
     let before = context.store_snapshot();
-    let outcome = context.hoist(&["pull", &format!("{}/no/such:1", registry.addr())]).failure(1);
-    assert!(outcome.stderr.contains("manifest for no/such:1 not found: manifest_unknown"), "{}", outcome.stderr);
-    let outcome = context.hoist(&["pull", "Bad/Name"]).failure(1);
-    assert!(outcome.stderr.contains("invalid reference format"), "{}", outcome.stderr);
-    let outcome = context.hoist(&["pull", "127.0.0.1:1/nothing:1"]).failure(1);
-    assert!(outcome.stderr.contains("cannot reach 127.0.0.1:1"), "{}", outcome.stderr);
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    assert_outcome!(filters, context.hoist(&["pull", &format!("{}/no/such:1", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [REGISTRY]/no/such:1
+          caused by: manifest for no/such:1 not found: manifest_unknown: manifest unknown
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "Bad/Name"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: invalid reference format: repository name (Name) must be lowercase
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", "127.0.0.1:1/nothing:1"]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull 127.0.0.1:1/nothing:1
+          caused by: cannot reach 127.0.0.1:1
+          caused by: error sending request for url (http://127.0.0.1:1/v2/)
+          caused by: client error (Connect)
+          caused by: tcp connect error
+          caused by: Connection refused (os error 111)
+        ");
     assert_eq!(context.store_snapshot(), before);
 }
 
@@ -198,23 +253,54 @@ fn two_pulls_of_one_image_share_a_store() {
 fn docker_hub_names_come_from_a_mirror() {
     let mirror = Registry::start(Setup::Plain);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&mirror.addr(), "[MIRROR]");
     let digest = push_with_skopeo(&context, &format!("{}/library/alpine:3", mirror.addr()), &[AMD64], &[]);
     std::fs::write(context.path("config/config.toml"), format!("registry-mirrors = [\"http://{}\"]\n", mirror.addr()))
         .unwrap();
-    let outcome = context.hoist(&["pull", "alpine:3"]).success().stdout;
-    assert!(outcome.starts_with("3: Pulling from library/alpine\n"), "{outcome}");
-    assert!(outcome.contains(&format!("Digest: {digest}\n")), "{outcome}");
-    assert!(
-        outcome.ends_with("Status: Downloaded newer image for alpine:3\ndocker.io/library/alpine:3\n"),
-        "{outcome}"
-    );
-    let listed = context.hoist(&["images", "-q", "alpine"]).success().stdout;
+    // Every hoist here runs where no name resolves through DNS: whatever the mirror lacks is
+    // asked of Docker Hub itself, and this test must never reach it, whether or not the machine
+    // has internet access.
+    let hoist = |args: &[&str]| {
+        let mut command = context.command();
+        command.args(args);
+        without_dns(&context, &command).map(|mut offline| crate::support::run(&mut offline))
+    };
+    let Some(pulled) = hoist(&["pull", "alpine:3"]) else { return };
+    assert_outcome!(filters, pulled, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        3: Pulling from library/alpine
+        45195483e900: Pull complete
+        Digest: sha256:b4b5ee404078475a4f64f9fad623259ef19333853781ebb0b08c363146b2ab88
+        Status: Downloaded newer image for alpine:3
+        docker.io/library/alpine:3
+        ----- stderr -----
+        ");
+    assert!(pulled.stdout.contains(&format!("Digest: {digest}\n")), "{}", pulled.stdout);
+    let listed = hoist(&["images", "-q", "alpine"]).unwrap().success().stdout;
     assert_eq!(listed.lines().count(), 1);
-    // What the mirror lacks is asked of Docker Hub itself, which this machine cannot reach.
-    let missing = context.hoist(&["pull", "busybox:1"]).failure(1);
-    assert!(missing.stderr.contains("cannot reach registry-1.docker.io"), "{}", missing.stderr);
+    // What the mirror lacks is asked of Docker Hub itself, a name no DNS server is asked here.
+    assert_outcome!(filters, hoist(&["pull", "busybox:1"]).unwrap(), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull busybox:1
+          caused by: cannot reach registry-1.docker.io
+          caused by: error sending request for url (https://registry-1.docker.io/v2/)
+          caused by: client error (Connect)
+          caused by: dns error
+          caused by: error resolving DNS
+          caused by: failed to lookup address information: Name or service not known
+        ");
 
     std::fs::write(context.path("config/config.toml"), "registry-mirrors = \"not a list\"\n").unwrap();
-    let bad = context.hoist(&["pull", "alpine:3"]).failure(1);
-    assert!(bad.stderr.contains("config.toml: line 1: invalid type"), "{}", bad.stderr);
+    assert_outcome!(filters, hoist(&["pull", "alpine:3"]).unwrap(), @r#"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: [TEMP]/config/config.toml: line 1: invalid type: string "not a list", expected a sequence
+        "#);
 }

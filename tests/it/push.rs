@@ -3,60 +3,67 @@
 
 use std::process::Command;
 
-use crate::auth::docker_login;
-use crate::pull::push_with_skopeo;
-use crate::support::fixtures::{self, oci_layout};
+use crate::assert_outcome;
+use crate::support::fixtures::{self, OciImage, noise, oci_layout};
+use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
 use crate::support::registry::{Registry, Setup};
-use crate::support::{TestContext, assert_consistent, require, run};
+use crate::support::snapshot::Filters;
+use crate::support::{TestContext, assert_consistent, docker_login, require, require_docker, run};
 
 /// Blob uploads the registry has received so far (started sessions and mounts are POSTs).
 fn uploads(registry: &Registry) -> usize {
     registry.log().lines().filter(|line| line.contains("\"POST /v2/") || line.contains("\"PATCH /v2/")).count()
 }
 
-fn registry_digest(context: &TestContext, image: &str, extra: &[&str]) -> String {
-    let raw = run(Command::new("skopeo")
-        .args(["inspect", "--raw", "--tls-verify=false"])
-        .args(extra)
-        .arg(format!("docker://{image}"))
-        .env("HOME", context.path("home")))
-    .success()
-    .stdout;
-    fixtures::sha256(raw.as_bytes())
-}
-
 #[test]
 fn push_keeps_the_digest_and_never_uploads_twice() {
-    require("skopeo");
     let registry = Registry::start(Setup::Plain);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
     let reference = format!("{}/my-fancy-app:1.0.0", registry.addr());
-    context.import(&reference, &[("etc/motd", b"fancy\n"), ("bin/app", &fixtures::noise(7, 40 << 20))]);
+    let image = OciImage::of_files(&[("etc/motd", b"fancy\n"), ("bin/app", &noise(7, 40 << 20))]);
+    context.load_oci(&image, &reference).success();
 
-    let outcome = context.hoist(&["push", &reference]).success().stdout;
-    let lines: Vec<&str> = outcome.lines().collect();
-    assert_eq!(lines[0], format!("The push refers to repository [{}/my-fancy-app]", registry.addr()));
-    assert!(lines[1].ends_with(": Preparing") && lines[2].ends_with(": Pushed"), "{outcome}");
-    let last = lines.last().unwrap();
-    let digest = registry_digest(&context, &reference, &[]);
-    assert!(last.starts_with(&format!("1.0.0: digest: {digest} size: ")), "{outcome}");
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(context.root().join("index.json")).unwrap()).unwrap();
-    assert_eq!(index["manifests"][0]["digest"], digest.as_str(), "the registry holds the stored manifest");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/my-fancy-app]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Pushed
+        1.0.0: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
+    assert_eq!(remote_digest(&context, &reference), image.digest(), "the registry holds the stored manifest");
 
     // The layer (over 32 MiB) went up in one PATCH, the config in one PUT.
     assert_eq!(registry.log().matches("\"PATCH /v2/my-fancy-app/blobs/uploads/").count(), 1, "{}", registry.log());
     let before = uploads(&registry);
-    let again = context.hoist(&["push", &reference]).success().stdout;
-    assert!(again.contains(": Layer already exists"), "{again}");
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/my-fancy-app]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Layer already exists
+        1.0.0: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
     assert_eq!(uploads(&registry), before, "a second push sends no blob");
 
     let other = format!("{}/team/copy:2", registry.addr());
     context.hoist(&["tag", &reference, &other]).success();
-    let mounted = context.hoist(&["push", &other]).success().stdout;
-    assert!(mounted.contains(": Mounted from my-fancy-app"), "{mounted}");
-    assert!(!mounted.contains(": Pushed"), "{mounted}");
-    assert_eq!(registry_digest(&context, &other, &[]), digest);
+    assert_outcome!(filters, context.hoist(&["push", &other]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/team/copy]
+        b599c11ef4bc: Preparing
+        b599c11ef4bc: Mounted from my-fancy-app
+        2: digest: sha256:98623a6966698ea89dc816070bd454a9d27b827c6c8e9a9d4dacda5cd86ca428 size: 406
+        ----- stderr -----
+        ");
+    assert_eq!(remote_digest(&context, &other), image.digest());
 
     let store = TestContext::new();
     store.hoist(&["pull", &other]).success();
@@ -76,9 +83,7 @@ fn peers_pull_what_hoist_pushed() {
     let podman_id = podman(&["image", "inspect", "--format", "{{.ID}}", &reference]).success().stdout;
     assert_eq!(podman_id.trim(), id.trim_start_matches("sha256:"));
 
-    let engine = Command::new("docker").arg("info").output().is_ok_and(|output| output.status.success());
-    if !engine {
-        eprintln!("skipped: no Docker Engine");
+    if !require_docker() {
         return;
     }
     // A loopback registry is one the engine may use over plain HTTP.
@@ -116,14 +121,7 @@ fn multi_platform_images_and_copies_between_registries_keep_every_digest() {
     context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
     let pushed = context.hoist(&["push", &loaded_name]).success().stdout;
     assert!(pushed.contains(&format!("1: digest: {index_digest} size: ")), "{pushed}");
-    let raw = run(Command::new("skopeo").args([
-        "inspect",
-        "--raw",
-        "--tls-verify=false",
-        &format!("docker://{loaded_name}"),
-    ]))
-    .success()
-    .stdout;
+    let raw = remote_manifest(&context, &loaded_name);
     let remote: serde_json::Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(remote["manifests"].as_array().unwrap().len(), 2, "every platform is pushed");
     assert_eq!(fixtures::sha256(raw.as_bytes()), index_digest);
@@ -147,43 +145,66 @@ fn a_pulled_platform_of_a_multi_platform_image_is_pushed_alone_with_dockers_note
     let index_digest =
         push_with_skopeo(&context, &original, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
     context.hoist(&["pull", "--platform", "linux/amd64", &original]).success();
-    let index: serde_json::Value = serde_json::from_str(&raw_manifest(&original)).unwrap();
+    let index: serde_json::Value = serde_json::from_str(&remote_manifest(&context, &original)).unwrap();
     let amd64 =
         index["manifests"].as_array().unwrap().iter().find(|entry| entry["platform"]["architecture"] == "amd64");
     let amd64 = amd64.unwrap()["digest"].as_str().unwrap().to_string();
 
     // Back to where the other platform is: the whole index goes up, no note.
-    let again = context.hoist(&["push", &original]).success();
+    let filters = Filters::new(&context).literal(&source.addr(), "[SOURCE]").literal(&target.addr(), "[TARGET]");
+    let again = context.hoist(&["push", &original]);
+    assert_outcome!(filters, again, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[SOURCE]/multi/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Layer already exists
+        1: digest: sha256:81db7cd7089c472c92953c9710d525d679d37445850895c142d08c9238967e46 size: 506
+        ----- stderr -----
+        ");
     assert!(again.stdout.contains(&format!("1: digest: {index_digest} ")), "{again:?}");
-    assert!(!again.stderr.contains("multiplatform"), "{again:?}");
 
     // Elsewhere: the one platform there is, with docker's note.
     let copy = format!("{}/copy/app:1", target.addr());
     context.hoist(&["tag", &original, &copy]).success();
-    let pushed = context.hoist(&["push", &copy]).success();
+    let pushed = context.hoist(&["push", &copy]);
+    assert_outcome!(filters, pushed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[TARGET]/copy/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Pushed
+        1: digest: sha256:458f6cf9a7af53ed9ae1f91a702cadf74b17068ecdd261081ad70692325af474 size: 401
+        ----- stderr -----
+        Not all multiplatform-content is present and only the available single-platform image was pushed
+        ");
     assert!(pushed.stdout.contains(&format!("1: digest: {amd64} ")), "{pushed:?}");
-    assert!(
-        pushed.stderr.contains(
-            "Not all multiplatform-content is present and only the available single-platform image was pushed"
-        ),
-        "{pushed:?}"
-    );
-    assert_eq!(registry_digest(&context, &copy, &[]), amd64);
+    assert_eq!(remote_digest(&context, &copy), amd64);
 
     // Exactly one platform, on request; one the store lacks is refused.
     let chosen = format!("{}/chosen/app:1", target.addr());
     context.hoist(&["tag", &original, &chosen]).success();
-    let refused = context.hoist(&["push", "--platform", "linux/arm64", &chosen]).failure(1);
-    assert!(refused.stderr.contains("no image for platform linux/arm64"), "{refused:?}");
-    let one = context.hoist(&["push", "--platform", "linux/amd64", &chosen]).success();
-    assert!(one.stdout.contains(&format!("1: digest: {amd64} ")), "{one:?}");
-    assert!(!one.stderr.contains("multiplatform"), "{one:?}");
-}
-
-fn raw_manifest(image: &str) -> String {
-    run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &format!("docker://{image}")]))
-        .success()
-        .stdout
+    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/arm64", &chosen]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[TARGET]/chosen/app]
+        ----- stderr -----
+        Error: cannot push [TARGET]/chosen/app:1
+          caused by: no image for platform linux/arm64 in sha256:81db7cd7089c472c92953c9710d525d679d37445850895c142d08c9238967e46; it has: linux/amd64
+        ");
+    assert_outcome!(filters, context.hoist(&["push", "--platform", "linux/amd64", &chosen]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[TARGET]/chosen/app]
+        2c9750d5ea5c: Preparing
+        2c9750d5ea5c: Mounted from copy/app
+        1: digest: sha256:458f6cf9a7af53ed9ae1f91a702cadf74b17068ecdd261081ad70692325af474 size: 401
+        ----- stderr -----
+        ");
 }
 
 /// Gives the archive's single index entry a full reference as its name.
@@ -218,33 +239,54 @@ fn rewrite_ref_name(archive: &std::path::Path, name: &str) {
 fn credentials_and_missing_images() {
     let registry = Registry::start(Setup::BasicTls);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
     context.trust(&registry);
     let reference = format!("{}/private/app:1", registry.addr());
-    context.import(&reference, &[("a", b"a")]);
+    context.load_oci(&OciImage::of_files(&[("a", b"a")]), &reference).success();
 
-    let denied = context.hoist(&["push", &reference]).failure(1);
-    assert!(denied.stderr.contains("unauthorized"), "{}", denied.stderr);
-    assert!(
-        denied.stderr.contains(&format!("hint: log in with: hoist login {}", registry.addr())),
-        "{}",
-        denied.stderr
-    );
-
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        ----- stderr -----
+        Error: cannot push [REGISTRY]/private/app:1
+          caused by: unauthorized: 401 Unauthorized
+        hint: log in with: hoist login [REGISTRY]
+        ");
     docker_login(&context, &registry.addr(), registry.username(), registry.password());
-    let outcome = context.hoist(&["push", &reference]).success().stdout;
-    assert!(outcome.contains("1: digest: sha256:"), "{outcome}");
-
-    let missing = context.hoist(&["push", &format!("{}/private/other", registry.addr())]).failure(1);
-    assert!(
-        missing.stderr.contains(&format!(
-            "An image does not exist locally with the tag: {}/private/other:latest",
-            registry.addr()
-        )),
-        "{}",
-        missing.stderr
-    );
+    assert_outcome!(filters, context.hoist(&["push", &reference]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        a624a7e8085b: Pushed
+        1: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["push", &format!("{}/private/other", registry.addr())]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        Using default tag: latest
+        ----- stderr -----
+        Error: An image does not exist locally with the tag: [REGISTRY]/private/other:latest
+        ");
 
     context.hoist(&["tag", &reference, &format!("{}/private/app:2", registry.addr())]).success();
-    let all = context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]).success().stdout;
-    assert!(all.contains("1: digest: ") && all.contains("2: digest: "), "{all}");
+    assert_outcome!(filters, context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        The push refers to repository [[REGISTRY]/private/app]
+        a624a7e8085b: Preparing
+        a624a7e8085b: Layer already exists
+        1: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        a624a7e8085b: Preparing
+        a624a7e8085b: Layer already exists
+        2: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
+        ----- stderr -----
+        ");
 }

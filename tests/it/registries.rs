@@ -53,14 +53,18 @@ fn write_archive(context: &TestContext, image: &OciImage, name: &str) -> PathBuf
 /// A hoist world that trusts the emulation's CA (TLS fronts) and has logged in to it.
 fn logged_in(emulated: &Emulated) -> TestContext {
     let context = TestContext::new();
-    if let Some(ca_pem) = emulated.ca_pem() {
-        let certs = context.path(&format!("config/certs.d/{}", emulated.addr()));
-        std::fs::create_dir_all(&certs).unwrap();
-        std::fs::copy(ca_pem, certs.join("ca.crt")).unwrap();
-    }
-    let login = login(&context, emulated.addr(), emulated.credentials());
-    assert_eq!((login.code, login.stdout.as_str()), (0, "Login Succeeded\n"), "login: {}", login.stderr);
+    log_in(&context, emulated);
     context
+}
+
+/// Makes `context` trust the emulation's CA (TLS fronts) and log in to it.
+#[track_caller]
+fn log_in(context: &TestContext, emulated: &Emulated) {
+    if let Some(ca_pem) = emulated.ca_pem() {
+        context.trust_ca(emulated.addr(), ca_pem);
+    }
+    let login = login(context, emulated.addr(), emulated.credentials());
+    assert_eq!((login.code, login.stdout.as_str()), (0, "Login Succeeded\n"), "login: {}", login.stderr);
 }
 
 fn login(context: &TestContext, server: &str, (user, password): (&str, &str)) -> Outcome {
@@ -69,8 +73,7 @@ fn login(context: &TestContext, server: &str, (user, password): (&str, &str)) ->
 
 /// Loads `image` as `reference` and pushes it.
 fn push(context: &TestContext, image: &OciImage, reference: &str) -> Outcome {
-    let archive = write_archive(context, image, reference);
-    context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+    context.load_oci(image, reference).success();
     context.hoist(&["push", reference])
 }
 
@@ -177,21 +180,9 @@ fn user_flows(emulated: &Emulated, checks: &mut Checks) {
 
     let deleted = pusher.hoist(&["delete", &reference]);
     if checks.succeeded("delete", &deleted) {
-        let gone = TestContext::new();
-        let again = logged_in_copy(&gone, emulated).hoist(&["pull", &reference]);
+        let again = logged_in(emulated).hoist(&["pull", &reference]);
         checks.check("a deleted image cannot be pulled", again.code != 0, || again.stdout.clone());
     }
-}
-
-/// `context` logged in to `emulated` (as [`logged_in`] makes one, for a context made already).
-fn logged_in_copy<'a>(context: &'a TestContext, emulated: &Emulated) -> &'a TestContext {
-    if let Some(ca_pem) = emulated.ca_pem() {
-        let certs = context.path(&format!("config/certs.d/{}", emulated.addr()));
-        std::fs::create_dir_all(&certs).unwrap();
-        std::fs::copy(ca_pem, certs.join("ca.crt")).unwrap();
-    }
-    login(context, emulated.addr(), emulated.credentials()).success();
-    context
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,38 +1,40 @@
 //! `cp` between registries and `delete` of a remote manifest.
 
-use std::process::Command;
-
-use crate::pull::push_with_skopeo;
+use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
+use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
 use crate::support::registry::{Registry, Setup};
+use crate::support::snapshot::Filters;
 use crate::support::{TestContext, fixtures, run};
-
-fn raw_manifest(image: &str) -> String {
-    run(Command::new("skopeo").args(["inspect", "--raw", "--tls-verify=false", &format!("docker://{image}")]))
-        .success()
-        .stdout
-}
 
 #[test]
 fn cp_keeps_every_digest_and_delete_removes_the_tag() {
     let first = Registry::start(Setup::Plain);
     let second = Registry::start(Setup::Plain);
     let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&first.addr(), "[FIRST]").literal(&second.addr(), "[SECOND]");
     let source = format!("{}/src/app:1", first.addr());
     let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
 
     let destination = format!("{}/dst/app:1", second.addr());
-    let copied = context.hoist(&["cp", &source, &destination]).success().stdout;
-    assert!(copied.ends_with(&format!("1: digest: {digest} size: {}\n", raw_manifest(&source).len())), "{copied}");
-    assert_eq!(fixtures::sha256(raw_manifest(&destination).as_bytes()), digest);
-    let index: serde_json::Value = serde_json::from_str(&raw_manifest(&destination)).unwrap();
+    // Blob lines sorted: blobs may be copied concurrently.
+    let copied = context.hoist(&["cp", &source, &destination]).blob_lines_sorted();
+    assert_outcome!(filters, copied, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Pushed
+        d96158af2690: Pushed
+        1: digest: sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7 size: 506
+        ----- stderr -----
+        ");
+    let size = remote_manifest(&context, &source).len();
+    assert!(copied.stdout.ends_with(&format!("1: digest: {digest} size: {size}\n")), "{}", copied.stdout);
+    assert_eq!(remote_digest(&context, &destination), digest);
+    let index: serde_json::Value = serde_json::from_str(&remote_manifest(&context, &destination)).unwrap();
     for entry in index["manifests"].as_array().unwrap() {
         let child = format!("{}/dst/app@{}", second.addr(), entry["digest"].as_str().unwrap());
-        assert_eq!(
-            fixtures::sha256(raw_manifest(&child).as_bytes()),
-            entry["digest"].as_str().unwrap(),
-            "every platform was copied"
-        );
+        assert_eq!(remote_digest(&context, &child), entry["digest"].as_str().unwrap(), "every platform was copied");
     }
     // The store was not involved.
     assert!(
@@ -40,30 +42,55 @@ fn cp_keeps_every_digest_and_delete_removes_the_tag() {
     );
 
     let arm = format!("{}/dst/arm:1", second.addr());
-    let one = context.hoist(&["cp", "--platform", "linux/arm64", &source, &arm]).success().stdout;
-    let arm_digest = index["manifests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|entry| entry["platform"]["architecture"] == "arm64")
-        .unwrap()["digest"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(one.contains(&format!("digest: {arm_digest}")), "{one}");
+    assert_outcome!(filters, context.hoist(&["cp", "--platform", "linux/arm64", &source, &arm]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Pushed
+        1: digest: sha256:c2958939e543316e04c51df0d39048c2a2b1dfa541d53611ec9ee1059582728a size: 401
+        ----- stderr -----
+        ");
 
     let sibling = format!("{}/dst/sibling:7", second.addr());
-    let mounted = context.hoist(&["cp", &destination, &sibling]).success().stdout;
-    assert!(mounted.contains("Mounted from dst/app"), "{mounted}");
+    assert_outcome!(filters, context.hoist(&["cp", &destination, &sibling]).blob_lines_sorted(), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        480a6b516b99: Mounted from dst/app
+        d96158af2690: Mounted from dst/app
+        7: digest: sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7 size: 506
+        ----- stderr -----
+        ");
 
-    let deleted = context.hoist(&["delete", &sibling]).success().stdout;
-    assert_eq!(deleted, format!("Deleted: {}/dst/sibling@{digest}\n", second.addr()));
-    let tags = context.hoist(&["tags", &format!("{}/dst/sibling", second.addr())]);
-    assert!(!tags.stdout.lines().any(|tag| tag == "7"), "{tags:?}");
-    let missing = context.hoist(&["pull", &sibling]).failure(1);
-    assert!(missing.stderr.contains("manifest unknown"), "{}", missing.stderr);
-    let gone = context.hoist(&["delete", &sibling]).failure(1);
-    assert!(gone.stderr.contains("not found"), "{}", gone.stderr);
+    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Deleted: [SECOND]/dst/sibling@sha256:352310ee6bb428f59cc5557c79acb020a24f80ed37169dca4807d416d3ee95d7
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["tags", &format!("{}/dst/sibling", second.addr())]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, context.hoist(&["pull", &sibling]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot pull [SECOND]/dst/sibling:7
+          caused by: manifest for dst/sibling:7 not found: manifest_unknown: manifest unknown
+        ");
+    assert_outcome!(filters, context.hoist(&["delete", &sibling]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot resolve [SECOND]/dst/sibling:7
+          caused by: manifest for dst/sibling:7 not found: manifest_unknown: manifest unknown
+        ");
 }
 
 #[test]
@@ -95,10 +122,17 @@ fn delete_on_a_registry_that_forbids_it_says_so() {
     let context = TestContext::new();
     let proxy = FaultProxy::start(&registry.addr(), Faults::none().fail_first(1, 405).method(Some("DELETE")));
     let image = format!("{}/locked/app:1", proxy.addr());
-    context.import(&image, &[("a", b"locked")]);
+    context.load_oci(&fixtures::OciImage::of_files(&[("a", b"locked")]), &image).success();
     context.hoist(&["push", &image]).success();
-    let refused = context.hoist(&["delete", &image]).failure(1);
-    assert!(refused.stderr.contains("the registry does not allow deletes"), "{}", refused.stderr);
+    let filters = Filters::new(&context).literal(proxy.addr(), "[PROXY]");
+    assert_outcome!(filters, context.hoist(&["delete", &image]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot delete [PROXY]/locked/app:1
+          caused by: [PROXY] answered badly: the registry does not allow deletes (for distribution: storage.delete.enabled)
+        ");
     context.hoist(&["pull", &image]).success();
 }
 
@@ -110,13 +144,13 @@ fn cp_to_a_registry_that_refuses_a_streamed_blob_sends_it_from_a_copy() {
     let source = format!("{}/src/big:1", first.addr());
     context.import(&source, &[("data", &fixtures::noise(21, 3 << 20))]);
     context.hoist(&["push", &source]).success();
-    let manifest: serde_json::Value = serde_json::from_str(&raw_manifest(&source)).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&remote_manifest(&context, &source)).unwrap();
     let layer = manifest["layers"][0]["digest"].as_str().unwrap().trim_start_matches("sha256:").to_string();
     // The layer's streamed PUT is refused as too large, as ACR refuses large bodies.
     let refusing = FaultProxy::start(&second.addr(), Faults::none().fail_first(1, 413).on(&layer).method(Some("PUT")));
     let destination = format!("{}/dst/big:1", refusing.addr());
     let copied = context.hoist(&["cp", &source, &destination]).success().stdout;
-    let digest = fixtures::sha256(raw_manifest(&source).as_bytes());
+    let digest = remote_digest(&context, &source);
     assert!(copied.contains(&format!("1: digest: {digest}")), "{copied}");
     let puts: Vec<_> =
         refusing.requests().into_iter().filter(|r| r.method == "PUT" && r.path.contains(&layer)).collect();
@@ -125,5 +159,5 @@ fn cp_to_a_registry_that_refuses_a_streamed_blob_sends_it_from_a_copy() {
         [413, 201],
         "refused streamed, then sent from a file"
     );
-    assert_eq!(fixtures::sha256(raw_manifest(&format!("{}/dst/big:1", second.addr())).as_bytes()), digest);
+    assert_eq!(remote_digest(&context, &format!("{}/dst/big:1", second.addr())), digest);
 }

@@ -18,8 +18,7 @@
 
 use std::fs;
 use std::hash::{BuildHasher as _, RandomState};
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -108,10 +107,5 @@ fn wait_until_ready(child: &mut Child, port: u16, log: &Path) -> bool {
 
 /// The status of `GET /v2/`, if it answered.
 fn ping(port: u16) -> Option<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(stream, "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    String::from_utf8_lossy(&answer).split(' ').nth(1)?.parse().ok()
+    super::http::request(&format!("127.0.0.1:{port}"), "GET", "/v2/", &[], b"").ok().map(|reply| reply.status)
 }

@@ -5,21 +5,20 @@
 //! garbage or huge manifest. It records every request it saw ([`FaultProxy::requests`]) with the
 //! status it answered and the body bytes it sent, so that tests can prove what went over the wire.
 //!
-//! It also holds the few HTTP/1.1 helpers that the token server and the registry emulations
-//! ([`super::emulation`]) share.
+//! Its HTTP/1.1 pieces are [`super::http`]'s, which the token server, the hostile registry and
+//! the registry emulations ([`super::emulation`]) share.
 
-use std::io::{self, BufRead, BufReader, Read as _, Write};
+use std::io::{self, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+use super::http::{Framing, Head, IDLE_TIMEOUT, Serving, Shaper, read_head, relay_body, write_head};
 
 /// The part of a path that blob requests have.
 pub const BLOBS: &str = "/blobs/sha256:";
 /// The part of a path that manifest requests have.
 pub const MANIFESTS: &str = "/manifests/";
-/// How long a stalled peer may keep a connection's thread.
-pub(super) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long [`FaultProxy::requests`] waits for exchanges still in flight.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -209,43 +208,6 @@ impl FaultProxy {
     }
 }
 
-/// A listener served on a thread of its own, each connection on a new thread, until dropped.
-pub(super) struct Serving {
-    pub addr: String,
-    stop: Arc<AtomicBool>,
-}
-
-impl Serving {
-    pub fn start(listener: TcpListener, handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Serving {
-        let addr = listener.local_addr().expect("listening address").to_string();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (handle, thread_stop) = (Arc::new(handle), Arc::clone(&stop));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let handle = Arc::clone(&handle);
-                std::thread::spawn(move || {
-                    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-                    let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
-                    handle(stream);
-                });
-            }
-        });
-        Serving { addr, stop }
-    }
-}
-
-impl Drop for Serving {
-    /// Stops accepting (a connection wakes the accept up); exchanges in flight finish.
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(&self.addr);
-    }
-}
-
 fn serve(client: TcpStream, shared: &Shared) {
     let Ok(reading) = client.try_clone() else { return };
     let mut reader = BufReader::new(reading);
@@ -403,167 +365,4 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
         seen.body_bytes += piece as u64;
     }
     Ok(())
-}
-
-/// Writes a head with `Connection: close` in place of the hop-by-hop headers and `Expect` (which
-/// the proxy answers itself).
-pub(super) fn write_head(to: &mut impl Write, start: &str, headers: &[(String, String)]) -> io::Result<()> {
-    let mut text = format!("{start}\r\n");
-    for (name, value) in headers {
-        if !["connection", "keep-alive", "proxy-connection", "expect"].iter().any(|hop| name.eq_ignore_ascii_case(hop))
-        {
-            text += &format!("{name}: {value}\r\n");
-        }
-    }
-    to.write_all(format!("{text}Connection: close\r\n\r\n").as_bytes())
-}
-
-/// A request or response head: the start line and the headers in order.
-#[derive(Clone, Debug)]
-pub(super) struct Head {
-    pub start: String,
-    pub headers: Vec<(String, String)>,
-}
-
-/// How a message's body ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Framing {
-    Length(u64),
-    Chunked,
-    UntilClose,
-}
-
-impl Head {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
-    }
-
-    /// The body's framing; `response` is the request's method and the status, for a response.
-    pub fn framing(&self, response: Option<(&str, u16)>) -> Framing {
-        if let Some((method, status)) = response
-            && (method == "HEAD" || status / 100 == 1 || status == 204 || status == 304)
-        {
-            return Framing::Length(0);
-        }
-        if self.header("transfer-encoding").is_some_and(|value| value.to_ascii_lowercase().contains("chunked")) {
-            return Framing::Chunked;
-        }
-        match self.header("content-length").and_then(|value| value.trim().parse().ok()) {
-            Some(length) => Framing::Length(length),
-            None if response.is_some() => Framing::UntilClose,
-            None => Framing::Length(0),
-        }
-    }
-}
-
-/// Reads a head up to its blank line; `None` when the peer closed before sending anything.
-pub(super) fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
-    // A TLS ClientHello (clients that try HTTPS first, as skopeo does) has no line to wait for:
-    // the caller answers it at once, as a Go server does, and they fall back to HTTP.
-    if reader.fill_buf()?.first().is_some_and(|byte| !byte.is_ascii_alphabetic()) {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "not HTTP/1.1"));
-    }
-    let mut lines = Vec::new();
-    loop {
-        let mut line = Vec::new();
-        if reader.by_ref().take(64 * 1024).read_until(b'\n', &mut line)? == 0 {
-            return if lines.is_empty() { Ok(None) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
-        }
-        let line = String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string();
-        if line.is_empty() {
-            break;
-        }
-        lines.push(line);
-    }
-    let start = lines.remove(0);
-    let headers = lines
-        .iter()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
-        .collect();
-    Ok(Some(Head { start, headers }))
-}
-
-/// What happens to body bytes on their way: one byte flipped at offset `flip`, the rest dropped
-/// after `cut` bytes; `passed` counts those sent.
-#[derive(Default)]
-pub(super) struct Shaper {
-    pub flip: Option<u64>,
-    pub cut: Option<u64>,
-    pub passed: u64,
-}
-
-impl Shaper {
-    /// Changes `piece` in place and returns how much of it to send.
-    fn shape(&mut self, piece: &mut [u8]) -> usize {
-        if let Some(offset) = self.flip
-            && let Some(byte) = offset.checked_sub(self.passed).and_then(|at| piece.get_mut(at as usize))
-        {
-            *byte ^= 0xff;
-        }
-        let keep = match self.cut {
-            Some(cut) => (cut.saturating_sub(self.passed)).min(piece.len() as u64) as usize,
-            None => piece.len(),
-        };
-        self.passed += keep as u64;
-        keep
-    }
-}
-
-/// Copies a body framed as `framing` (chunk framing as is), shaping its payload; stops with
-/// `Ok` early when the shaper cuts it.
-pub(super) fn relay_body(
-    from: &mut impl BufRead,
-    to: &mut impl Write,
-    framing: Framing,
-    shaper: &mut Shaper,
-) -> io::Result<()> {
-    let mut buffer = vec![0; 64 * 1024];
-    let mut copy = |from: &mut dyn BufRead, to: &mut dyn Write, mut left: Option<u64>| -> io::Result<bool> {
-        while left != Some(0) {
-            let want = left.unwrap_or(u64::MAX).min(buffer.len() as u64) as usize;
-            let read = from.read(&mut buffer[..want])?;
-            if read == 0 {
-                return if left.is_none() { Ok(true) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
-            }
-            let keep = shaper.shape(&mut buffer[..read]);
-            to.write_all(&buffer[..keep])?;
-            if keep < read {
-                return Ok(false);
-            }
-            left = left.map(|left| left - read as u64);
-        }
-        Ok(true)
-    };
-    match framing {
-        Framing::Length(length) => copy(from, to, Some(length)).map(drop),
-        Framing::UntilClose => copy(from, to, None).map(drop),
-        Framing::Chunked => loop {
-            // `SIZE[;extension]\r\n DATA \r\n`, ended by a zero size and trailers up to a blank line.
-            let mut line = Vec::new();
-            if from.read_until(b'\n', &mut line)? == 0 {
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
-            to.write_all(&line)?;
-            let text = String::from_utf8_lossy(&line);
-            let size = text.split(';').next().map(str::trim).and_then(|hex| u64::from_str_radix(hex, 16).ok());
-            let size = size.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
-            if size == 0 {
-                loop {
-                    let mut trailer = Vec::new();
-                    from.read_until(b'\n', &mut trailer)?;
-                    to.write_all(&trailer)?;
-                    if trailer.trim_ascii().is_empty() {
-                        return Ok(());
-                    }
-                }
-            }
-            if !copy(from, to, Some(size))? {
-                return Ok(());
-            }
-            let mut end = [0; 2];
-            from.read_exact(&mut end)?;
-            to.write_all(&end)?;
-        },
-    }
 }

@@ -231,6 +231,11 @@ impl OciImage {
         OciImage { layers, config, manifest }
     }
 
+    /// A one-layer image of `files`.
+    pub fn of_files(files: &[(&str, &[u8])]) -> OciImage {
+        OciImage::new(vec![Layer::of_tar(&rootfs_tar(files))])
+    }
+
     /// The manifest's digest.
     pub fn digest(&self) -> String {
         sha256(&self.manifest)

@@ -3,11 +3,13 @@
 //! hoist meets content no real registry would accept.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+
+use super::http::{Serving, read_head};
 
 /// One scripted answer.
 #[derive(Clone)]
@@ -36,8 +38,9 @@ impl Answer {
     }
 }
 
+/// A running hostile registry; dropping it stops accepting.
 pub struct HostileRegistry {
-    addr: String,
+    serving: Serving,
     answers: Arc<Mutex<HashMap<String, Answer>>>,
 }
 
@@ -45,21 +48,14 @@ impl HostileRegistry {
     /// Starts on a free 127.0.0.1 port; `/v2/` answers 200 until scripted otherwise.
     pub fn start() -> HostileRegistry {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("address").to_string();
         let answers = Arc::new(Mutex::new(HashMap::new()));
         answers.lock().expect("answers").insert("/v2/".to_string(), Answer::status(200, &[]));
-        let shared = answers.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let answers = shared.clone();
-                thread::spawn(move || serve(stream, &answers));
-            }
-        });
-        HostileRegistry { addr, answers }
+        let shared = Arc::clone(&answers);
+        HostileRegistry { serving: Serving::start(listener, move |stream| serve(stream, &shared)), answers }
     }
 
     pub fn addr(&self) -> &str {
-        &self.addr
+        &self.serving.addr
     }
 
     /// Scripts the answer for a path (the query is ignored).
@@ -68,25 +64,18 @@ impl HostileRegistry {
     }
 }
 
+/// Answers request after request on one connection (keep-alive), each by its path alone.
 fn serve(stream: TcpStream, answers: &Mutex<HashMap<String, Answer>>) {
     let Ok(reading) = stream.try_clone() else { return };
     let mut reader = BufReader::new(reading);
     let mut writer = stream;
-    loop {
-        let mut request_line = String::new();
-        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
-            return;
-        }
-        // Headers are read and ignored: the hostile registry answers by path alone.
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                break;
-            }
-        }
-        let path = request_line.split(' ').nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
-        let answer = answers.lock().expect("answers").get(&path).cloned().unwrap_or_else(|| Answer::status(404, &[]));
-        if write_answer(&mut writer, &answer, request_line.starts_with("HEAD")).is_err() {
+    // Headers are read and ignored; requests have no body (GET and HEAD).
+    while let Ok(Some(head)) = read_head(&mut reader) {
+        let mut parts = head.start.split(' ');
+        let method = parts.next().unwrap_or_default();
+        let path = parts.next().unwrap_or("/").split('?').next().unwrap_or("/");
+        let answer = answers.lock().expect("answers").get(path).cloned().unwrap_or_else(|| Answer::status(404, &[]));
+        if write_answer(&mut writer, &answer, method == "HEAD").is_err() {
             return;
         }
     }

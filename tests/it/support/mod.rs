@@ -1,13 +1,20 @@
-//! Test support: an isolated environment per test, the built binary, fixtures and checks.
+//! Test support: an isolated environment per test, the built binary, fixtures and checks;
+//! whole-output snapshots ([`snapshot`]); the servers tests run (registries, proxies, a token
+//! server, [`http`]'s pieces); and what a test does when the machine lacks something
+//! ([`require`], [`require_docker`], [`skip_unless_ci`]). Test files import from here, never
+//! from each other.
 
 pub mod container_registry;
 pub mod emulation;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod hostile;
+pub mod http;
 pub mod keyring;
 pub mod peers;
 pub mod registry;
+pub mod snapshot;
+pub mod store;
 pub mod tmpfs;
 pub mod token;
 
@@ -16,6 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use tempfile::TempDir;
 
@@ -117,11 +125,23 @@ impl TestContext {
         self.hoist(&["import", path.to_str().expect("utf-8"), reference]).success().stdout.trim().to_string()
     }
 
+    /// Loads `image` (an OCI archive of it) under the name `name`; the image's digests are
+    /// the fixture's, the same on every run.
+    pub fn load_oci(&self, image: &fixtures::OciImage, name: &str) -> Outcome {
+        let path = self.write(&format!("{}.oci.tar", name.replace(['/', ':'], "_")), &image.archive(name));
+        self.hoist(&["load", "-i", path.to_str().expect("utf-8")])
+    }
+
     /// Trusts a TLS registry's CA the way Docker does: `<config>/certs.d/HOST:PORT/ca.crt`.
     pub fn trust(&self, registry: &registry::Registry) {
-        let certs = self.path(&format!("config/certs.d/{}", registry.addr()));
+        self.trust_ca(&registry.addr(), registry.ca_pem());
+    }
+
+    /// Trusts `ca_pem` for the registry at `addr` (`HOST:PORT`), in `<config>/certs.d/`.
+    pub fn trust_ca(&self, addr: &str, ca_pem: &Path) {
+        let certs = self.path(&format!("config/certs.d/{addr}"));
         fs::create_dir_all(&certs).expect("certs.d");
-        fs::copy(registry.ca_pem(), certs.join("ca.crt")).expect("ca.crt");
+        fs::copy(ca_pem, certs.join("ca.crt")).expect("ca.crt");
     }
 
     /// A snapshot of the store's files, to show a failed command changed nothing.
@@ -224,4 +244,101 @@ pub fn require(tool: &str) {
     let found =
         Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
     assert!(found, "{tool} not found: install it with 'apt-get install {tool}' (or run scripts/test)");
+}
+
+/// `{"auths": {SERVER: {"auth": base64(USER:PASSWORD)}}}`, what `docker login` writes into
+/// Docker's `config.json` and `podman login` into its `auth.json`.
+pub fn auths(server: &str, username: &str, password: &str) -> serde_json::Value {
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    serde_json::json!({"auths": {server: {"auth": auth}}})
+}
+
+/// Writes Docker's `config.json` with an `auths` entry for `server`, as `docker login` does.
+pub fn docker_login(context: &TestContext, server: &str, username: &str, password: &str) {
+    fs::create_dir_all(context.path("home/.docker")).expect("~/.docker");
+    let config = serde_json::to_vec(&auths(server, username, password)).expect("config.json");
+    fs::write(context.path("home/.docker/config.json"), config).expect("write config.json");
+}
+
+/// Whether this run is CI's (`CI` set, as `.ci/run` runs): there a test that cannot run
+/// fails instead of skipping.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
+}
+
+/// What a test does when the machine lacks something it needs that a developer may well lack
+/// (a Docker Engine, namespaces): on a developer's machine it says `skipped: WHY` and returns
+/// false (the test then returns); in CI it fails with `why` and `fix`.
+#[track_caller]
+pub fn skip_unless_ci(why: &str, fix: &str) -> bool {
+    assert!(!in_ci(), "{why}, and CI runs every test: {fix}");
+    eprintln!("skipped: {why}");
+    false
+}
+
+/// Whether a Docker Engine answers `docker info`. Without one: `skipped: no Docker Engine` on a
+/// developer's machine, a failure in CI (see [`skip_unless_ci`]).
+#[track_caller]
+pub fn require_docker() -> bool {
+    let answers = Command::new("docker")
+        .arg("info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    answers
+        || skip_unless_ci(
+            "no Docker Engine (`docker info` failed)",
+            "start the Docker Engine (`dockerd`, from Debian's docker.io) before the tests",
+        )
+}
+
+/// `command` run where host names resolve from `/etc/hosts` alone: in a mount namespace of
+/// its own whose `/etc/nsswitch.conf` says `hosts: files`, so that a name such as
+/// `registry-1.docker.io` is never asked of a DNS server and nothing leaves the machine
+/// (loopback addresses still reach the test's registries). `None` (with [`skip_unless_ci`])
+/// where `unshare` cannot make the namespace.
+#[track_caller]
+pub fn without_dns(context: &TestContext, command: &Command) -> Option<Command> {
+    let nsswitch = context.write("nsswitch.conf", b"hosts: files\n");
+    let script = "mount --bind \"$0\" /etc/nsswitch.conf && exec \"$@\"";
+    // As root (CI) a mount namespace is enough; otherwise one of a user namespace, if allowed.
+    let flags = [&["--mount"][..], &["--mount", "--map-root-user"]].into_iter().find(|flags| {
+        let mut probe = Command::new("unshare");
+        probe.args(*flags).args(["sh", "-c", script]).arg(&nsswitch).arg("true");
+        probe_succeeds(&mut probe)
+    });
+    let Some(flags) = flags else {
+        skip_unless_ci("unshare cannot make a mount namespace here", "run the tests as root, as CI does");
+        return None;
+    };
+    let mut wrapped = Command::new("unshare");
+    wrapped.env_clear().stdin(Stdio::null());
+    for (name, value) in command.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(name, value);
+        }
+    }
+    wrapped.args(flags).args(["sh", "-c", script]).arg(&nsswitch).arg(command.get_program()).args(command.get_args());
+    Some(wrapped)
+}
+
+fn probe_succeeds(command: &mut Command) -> bool {
+    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    command.status().is_ok_and(|status| status.success())
+}
+
+/// This machine's architecture as image platforms name it (`amd64`, `arm64`), the platform
+/// hoist picks from an index by default.
+pub fn host_architecture() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "arm" => "arm",
+        "powerpc64" => "ppc64le",
+        "loongarch64" => "loong64",
+        other => other,
+    }
 }

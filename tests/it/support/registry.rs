@@ -25,8 +25,7 @@
 
 use std::fs;
 use std::hash::{BuildHasher as _, RandomState};
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -367,45 +366,14 @@ fn make_self_signed_files(dir: &Path) -> Tls {
     Tls { ca_pem }
 }
 
-/// One HTTP/1.1 GET on a fresh connection (`Connection: close`), with a bearer `token` if given,
-/// chunked bodies decoded; also returns the `WWW-Authenticate` header, if any.
+/// One HTTP/1.1 GET on a fresh connection ([`super::http::request`]), with a bearer `token`
+/// if given; also returns the `WWW-Authenticate` header, if any.
 fn http_get(addr: &str, path: &str, token: Option<&str>) -> Result<(Response, Option<String>), String> {
-    let exchange = || -> std::io::Result<Vec<u8>> {
-        let mut stream = TcpStream::connect(addr)?;
-        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-        let authorization = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\n{authorization}Connection: close\r\n\r\n"
-        )?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw)?;
-        Ok(raw)
-    };
-    let raw = exchange().map_err(|error| error.to_string())?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no end of headers in the response")?;
-    let raw_head = String::from_utf8_lossy(&raw[..split]);
-    let challenge = raw_head.lines().find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("www-authenticate").then(|| value.trim().to_string())
-    });
-    let head = raw_head.to_ascii_lowercase();
-    let status =
-        head.split(' ').nth(1).and_then(|code| code.parse().ok()).ok_or_else(|| format!("bad status line: {head}"))?;
-    let mut body = &raw[split + 4..];
-    let mut decoded = Vec::new();
-    if head.lines().any(|line| line.starts_with("transfer-encoding:") && line.contains("chunked")) {
-        // Each chunk is `SIZE-IN-HEX\r\nBYTES\r\n`; a zero size ends the body.
-        while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
-            let size = std::str::from_utf8(&body[..end]).ok().and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
-            let Some(size @ 1..) = size else { break };
-            let chunk = body.get(end + 2..end + 2 + size).ok_or("truncated chunk")?;
-            decoded.extend_from_slice(chunk);
-            body = body.get(end + 4 + size..).unwrap_or_default();
-        }
-        body = &decoded;
-    }
-    Ok((Response { status, body: String::from_utf8_lossy(body).into_owned() }, challenge))
+    let authorization = token.map(|token| format!("Bearer {token}"));
+    let headers: Vec<(&str, &str)> = authorization.iter().map(|value| ("Authorization", value.as_str())).collect();
+    let reply = super::http::request(addr, "GET", path, &headers, b"").map_err(|error| error.to_string())?;
+    let challenge = reply.header("www-authenticate").map(str::to_string);
+    Ok((Response { status: reply.status, body: reply.text() }, challenge))
 }
 
 /// A GET through `curl --cacert`, with Basic credentials when given.

@@ -1,6 +1,7 @@
 //! A small tmpfs for one test, so that a full disk (or a read-only one) is real and quick to
 //! reach. Mounting needs root (CI runs the tests as root); where it is not possible, the test
-//! says `skipped: …` on stderr and returns. Unmounted when dropped.
+//! says `skipped: …` on stderr and returns on a developer's machine, and fails in CI
+//! ([`super::skip_unless_ci`]). Unmounted when dropped.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,12 +9,16 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
+const FIX: &str = "run the tests as root, as CI does";
+
 pub struct Tmpfs {
     folder: TempDir,
 }
 
 impl Tmpfs {
-    /// Mounts a tmpfs of `bytes` for `test`, or says why not (`skipped: …`) and returns `None`.
+    /// Mounts a tmpfs of `bytes` for `test`, or says why not (`skipped: …`) and returns `None`
+    /// (in CI: fails).
+    #[track_caller]
     pub fn mount(test: &str, bytes: u64) -> Option<Tmpfs> {
         let folder = tempfile::Builder::new().prefix("hoist-tmpfs").tempdir().expect("mount point");
         let mounted = Command::new("mount")
@@ -24,11 +29,11 @@ impl Tmpfs {
             Ok(output) if output.status.success() => Some(Tmpfs { folder }),
             Ok(output) => {
                 let reason = String::from_utf8_lossy(&output.stderr).trim().to_string();
-                eprintln!("skipped: {test}: cannot mount a tmpfs (needs root): {reason}");
+                super::skip_unless_ci(&format!("{test}: cannot mount a tmpfs (needs root): {reason}"), FIX);
                 None
             }
             Err(error) => {
-                eprintln!("skipped: {test}: cannot run mount: {error}");
+                super::skip_unless_ci(&format!("{test}: cannot run mount: {error}"), FIX);
                 None
             }
         }

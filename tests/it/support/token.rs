@@ -30,7 +30,7 @@ use ring::rand::{SecureRandom as _, SystemRandom};
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use serde_json::{Value, json};
 
-use super::fault_proxy::{Framing, Serving, Shaper, read_head, relay_body};
+use super::http::{Framing, Serving, Shaper, read_head, relay_body};
 
 /// The `service` of the challenge, and the tokens' audience.
 pub const SERVICE: &str = "hoist-test";

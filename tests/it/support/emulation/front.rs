@@ -17,7 +17,9 @@ use rustls::{ClientConfig, ServerConfig};
 use super::message::{Answer, Request, Response};
 use super::rules::{Behaviour, Context, State};
 use super::tls::{self, Conn};
-use crate::support::fault_proxy::{Framing, Head, IDLE_TIMEOUT, Serving, Shaper, read_head, relay_body, write_head};
+use crate::support::http::{
+    Framing, Head, IDLE_TIMEOUT, Serving, Shaper, read_body, read_head, relay_body, write_head,
+};
 
 /// How long [`Front::exchanges`] waits for exchanges still in flight.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -315,30 +317,6 @@ fn read_response(upstream: &mut impl BufRead, request: &Request) -> io::Result<(
             return Ok((Response { status, headers: head.headers, body: None }, framing));
         }
     }
-}
-
-/// A whole body, chunk framing removed.
-pub(super) fn read_body(from: &mut impl BufRead, framing: Framing) -> io::Result<Vec<u8>> {
-    let mut raw = Vec::new();
-    relay_body(from, &mut raw, framing, &mut Shaper::default())?;
-    if framing != Framing::Chunked {
-        return Ok(raw);
-    }
-    let mut body = Vec::new();
-    let mut rest = raw.as_slice();
-    // `SIZE[;extension]\r\n DATA \r\n`, ended by a zero size.
-    while let Some(end) = rest.windows(2).position(|pair| pair == b"\r\n") {
-        let line = String::from_utf8_lossy(&rest[..end]);
-        let size = usize::from_str_radix(line.split(';').next().unwrap_or_default().trim(), 16)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
-        if size == 0 {
-            break;
-        }
-        let data = rest.get(end + 2..end + 2 + size).ok_or(io::ErrorKind::UnexpectedEof)?;
-        body.extend_from_slice(data);
-        rest = rest.get(end + 4 + size..).unwrap_or_default();
-    }
-    Ok(body)
 }
 
 /// Sends a response whose body is in hand, with framing to match.

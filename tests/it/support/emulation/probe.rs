@@ -2,39 +2,14 @@
 //! wire without any real client in between: one request per connection, over TLS with the
 //! emulation's CA where it serves HTTPS (or, on purpose, in plain HTTP to its TLS port).
 
-use std::io::{BufReader, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
 use super::tls::{self, Conn};
 use super::{Emulated, UploadHost};
-use crate::support::fault_proxy::read_head;
-use crate::support::registry::USER_AGENT;
-
-/// A response to a probe.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The first header called `name` (any case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.text()))
-    }
-}
+pub use crate::support::http::Reply;
+use crate::support::http::exchange;
 
 /// One request: method, target (path and query), extra headers, body.
 pub struct Probe<'a> {
@@ -81,26 +56,10 @@ impl UploadHost {
 fn send(addr: &str, ca_pem: Option<&Path>, probe: &Probe) -> Reply {
     let stream = TcpStream::connect(addr).expect("connect to the emulation");
     stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let mut connection: Box<dyn Conn> = match ca_pem {
+    let connection: Box<dyn Conn> = match ca_pem {
         Some(ca_pem) => tls::connect(stream, &tls::client_config(ca_pem)).expect("TLS"),
         None => Box::new(stream),
     };
-    let mut head = format!(
-        "{} {} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: {}\r\n",
-        probe.method,
-        probe.target,
-        probe.body.len()
-    );
-    for (name, value) in probe.headers {
-        head += &format!("{name}: {value}\r\n");
-    }
-    head += "Connection: close\r\n\r\n";
-    connection.write_all(head.as_bytes()).expect("send the head");
-    connection.write_all(probe.body).expect("send the body");
-    connection.flush().expect("flush");
-    let mut reader = BufReader::new(connection);
-    let head = read_head(&mut reader).expect("read the answer").expect("an answer");
-    let status = head.start.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status");
-    let body = super::front::read_body(&mut reader, head.framing(Some((probe.method, status)))).expect("the body");
-    Reply { status, headers: head.headers, body }
+    exchange(connection, addr, probe.method, probe.target, probe.headers, probe.body)
+        .unwrap_or_else(|error| panic!("{} {}: {error}", probe.method, probe.target))
 }
