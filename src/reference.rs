@@ -70,10 +70,17 @@ pub enum ReferenceError {
     Path(String),
     #[error("invalid reference format: tag {0:?} must match [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}")]
     Tag(String),
+    /// The digest's own message is part of this one (not a cause of its own, printed twice).
     #[error("invalid reference format: {0}")]
-    Digest(#[from] DigestError),
+    Digest(DigestError),
     #[error("invalid reference format: repository name must not be more than {NAME_LENGTH_MAX} characters")]
     NameTooLong,
+}
+
+impl From<DigestError> for ReferenceError {
+    fn from(error: DigestError) -> Self {
+        ReferenceError::Digest(error)
+    }
 }
 
 impl Reference {
