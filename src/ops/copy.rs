@@ -153,11 +153,8 @@ impl Route {
         let mut response = self.source.get_blob(&self.source_repository, digest, 0).await?;
         let mut verifier = digest.verifier();
         let transfer = |source| {
-            self.source_error(digest, |registry, _| RegistryError::Transfer {
-                registry,
-                what: format!("the download of {digest}"),
-                source,
-            })
+            let what = format!("the download of {digest}");
+            TransferError::from(RegistryError::transfer(self.source.registry(), what, source))
         };
         while let Some(chunk) = response.chunk().await.map_err(transfer)? {
             if verifier.length() + chunk.len() as u64 > blob.size {

@@ -239,7 +239,7 @@ impl Downloads<'_> {
                 Received::Broken(source) => {
                     let (registry, what) =
                         (self.client.registry().to_string(), format!("the download of {}", blob.digest));
-                    return Err(RegistryError::Transfer { registry, what, source }.into());
+                    return Err(RegistryError::transfer(&registry, what, source).into());
                 }
                 Received::End => return Err(self.size_mismatch(blob, partial.offset())),
             }

@@ -104,11 +104,7 @@ pub(super) async fn read_limited(
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|source| RegistryError::Transfer {
-        registry: registry.into(),
-        what: what.into(),
-        source,
-    })? {
+    while let Some(chunk) = response.chunk().await.map_err(|source| RegistryError::transfer(registry, what, source))? {
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

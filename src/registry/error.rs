@@ -51,6 +51,17 @@ fn unauthorized_text(message: &str) -> String {
 }
 
 impl RegistryError {
+    /// The request could not be made or answered; its URL is redacted in the message.
+    pub(crate) fn connect(registry: &str, source: reqwest::Error) -> RegistryError {
+        RegistryError::Connect { registry: registry.into(), source: super::safe_url::redact_error(source) }
+    }
+
+    /// A body broke off; its URL is redacted in the message.
+    pub(crate) fn transfer(registry: &str, what: impl Into<String>, source: reqwest::Error) -> RegistryError {
+        let source = super::safe_url::redact_error(source);
+        RegistryError::Transfer { registry: registry.into(), what: what.into(), source }
+    }
+
     /// What to suggest to the person who saw this error.
     pub(crate) fn hint(&self) -> Option<String> {
         match self {

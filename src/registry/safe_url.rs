@@ -26,8 +26,14 @@ impl std::fmt::Display for SafeUrl {
 /// parameters that may be secrets (a presigned URL's signature, a token) replaced.
 pub(crate) fn display(url: &Url) -> String {
     let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
+    redact_url(&mut shown);
+    shown.to_string()
+}
+
+/// Removes from `url` what a message must not show (see [`display`]).
+pub(crate) fn redact_url(url: &mut Url) {
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     if url.query_pairs().any(|(key, _)| is_secret_parameter(&key)) {
         let pairs: Vec<(String, String)> = url
             .query_pairs()
@@ -36,9 +42,25 @@ pub(crate) fn display(url: &Url) -> String {
                 (key.into_owned(), value)
             })
             .collect();
-        shown.query_pairs_mut().clear().extend_pairs(pairs);
+        url.query_pairs_mut().clear().extend_pairs(pairs);
     }
-    shown.to_string()
+}
+
+/// A transport error's message, with the URL it names redacted.
+pub(crate) fn describe_error(error: &reqwest::Error) -> String {
+    let text = error.to_string();
+    match error.url() {
+        Some(url) => text.replace(url.as_str(), &display(url)),
+        None => text,
+    }
+}
+
+/// A transport error whose message may name the URL it failed on, with that URL redacted.
+pub(crate) fn redact_error(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        redact_url(url);
+    }
+    error
 }
 
 fn is_secret_parameter(name: &str) -> bool {

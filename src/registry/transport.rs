@@ -171,12 +171,12 @@ impl Transport {
                     }
                     wait
                 }
-                Ok(_) => return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source }),
+                Ok(_) => return result.map_err(|source| RegistryError::connect(registry, source)),
                 Err(err) if err.is_connect() || err.is_timeout() || err.is_request() => self.backoff(attempt),
-                Err(_) => return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source }),
+                Err(_) => return result.map_err(|source| RegistryError::connect(registry, source)),
             };
             if attempt >= attempts || wait > Duration::from_secs(MAX_RETRY_AFTER) {
-                return result.map_err(|source| RegistryError::Connect { registry: registry.into(), source });
+                return result.map_err(|source| RegistryError::connect(registry, source));
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
@@ -220,7 +220,7 @@ impl Transport {
         let elapsed = started.elapsed().as_millis();
         let outcome = match result {
             Ok(response) => response.status().as_u16().to_string() + &rate_limit_headers(response),
-            Err(err) => format!("error: {err}"),
+            Err(err) => format!("error: {}", safe_url::describe_error(err)),
         };
         self.log.debug(&format!("{method} {url} {outcome} ({elapsed} ms)"));
     }

@@ -132,6 +132,42 @@ fn a_realm_at_the_metadata_address_is_refused() {
 }
 
 #[test]
+fn ipv6_private_and_v4_mapped_realms_are_refused_too() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    for (realm, refused) in [
+        ("http://[fd12::1]/token", "fd12::1"),
+        ("http://[fe80::1]/token", "fe80::1"),
+        ("http://[::ffff:169.254.169.254]/token", "::ffff:169.254.169.254"),
+    ] {
+        let challenge = format!(r#"Bearer realm="{realm}",service="evil""#);
+        registry.answer("/v2/", Answer::status(401, &[("WWW-Authenticate", &challenge)]));
+        registry.answer("/v2/meta/app/manifests/1", Answer::status(401, &[("WWW-Authenticate", &challenge)]));
+        let failed = pull_fails(&context, &format!("{}/meta/app:1", registry.addr()));
+        let expected = format!("{refused} is a private or link-local address");
+        assert!(failed.stderr.contains(&expected), "{realm}: {}", failed.stderr);
+    }
+}
+
+#[test]
+fn credentials_and_secrets_in_urls_never_reach_a_message() {
+    let registry = HostileRegistry::start();
+    let context = TestContext::new();
+    // A realm with userinfo and a signature in its query, on a port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let realm = format!("http://admin:hunter2@127.0.0.1:{closed}/token?X-Amz-Signature=s3cr3t&service=x");
+    let challenge = format!(r#"Bearer realm="{realm}",service="evil""#);
+    registry.answer("/v2/", Answer::status(401, &[("WWW-Authenticate", &challenge)]));
+    registry.answer("/v2/leaky/app/manifests/1", Answer::status(401, &[("WWW-Authenticate", &challenge)]));
+    let failed = pull_fails(&context, &format!("{}/leaky/app:1", registry.addr()));
+    let debug = context.hoist(&["--debug", "pull", &format!("{}/leaky/app:1", registry.addr())]);
+    for text in [&failed.stderr, &debug.stderr] {
+        assert!(!text.contains("hunter2") && !text.contains("admin:") && !text.contains("s3cr3t"), "{text}");
+    }
+    assert!(debug.stderr.contains("X-Amz-Signature=REDACTED"), "{}", debug.stderr);
+}
+
+#[test]
 fn a_registry_that_stalls_mid_blob_is_an_error_not_a_hang() {
     let registry = HostileRegistry::start();
     let context = TestContext::new();
