@@ -7,24 +7,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Config {
     pub insecure_registries: Vec<String>,
     pub registry_mirrors: Vec<String>,
-    pub max_concurrent_downloads: usize,
-    pub max_concurrent_uploads: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            insecure_registries: Vec::new(),
-            registry_mirrors: Vec::new(),
-            max_concurrent_downloads: 3,
-            max_concurrent_uploads: 5,
-        }
-    }
+    /// Set: at most this many downloads at once. Unset: docker's 3 large ones, more small ones.
+    pub max_concurrent_downloads: Option<usize>,
+    /// Set: at most this many uploads at once. Unset: docker's 5 large ones, more small ones.
+    pub max_concurrent_uploads: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,10 +96,10 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), String> {
-        if !(1..=64).contains(&self.max_concurrent_downloads) {
+        if self.max_concurrent_downloads.is_some_and(|limit| !(1..=64).contains(&limit)) {
             return Err("max-concurrent-downloads must be between 1 and 64".into());
         }
-        if !(1..=64).contains(&self.max_concurrent_uploads) {
+        if self.max_concurrent_uploads.is_some_and(|limit| !(1..=64).contains(&limit)) {
             return Err("max-concurrent-uploads must be between 1 and 64".into());
         }
         for mirror in &self.registry_mirrors {
@@ -225,7 +216,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.insecure_registries, ["192.168.0.100:5000"]);
-        assert_eq!(config.max_concurrent_downloads, 4);
+        assert_eq!(config.max_concurrent_downloads, Some(4));
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;
 use crate::credentials;
 use crate::image::{self, Summary, Target};
+use crate::ops::concurrent::Concurrency;
 use crate::output;
 use crate::reference::{Reference, api_host};
 use crate::registry::{RegistryClient, Transport};
@@ -71,6 +72,16 @@ impl Context {
             output::status(&format!("WARNING: {warning}"));
         }
         Ok(self.config.get_or_init(|| loaded))
+    }
+
+    /// How many downloads run at once: the user's limit, or docker's 3 and more small ones.
+    fn downloads(&self) -> anyhow::Result<Concurrency> {
+        Ok(Concurrency::from_config(self.config()?.max_concurrent_downloads, 3))
+    }
+
+    /// How many uploads run at once: the user's limit, or docker's 5 and more small ones.
+    fn uploads(&self) -> anyhow::Result<Concurrency> {
+        Ok(Concurrency::from_config(self.config()?.max_concurrent_uploads, 5))
     }
 
     fn transport(&self) -> anyhow::Result<Arc<Transport>> {

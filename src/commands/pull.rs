@@ -17,7 +17,7 @@ pub(super) async fn run(args: PullArgs, context: &Context) -> anyhow::Result<()>
     let platform = args.platform.unwrap_or_else(Platform::host);
     let store = context.store()?;
     let sources = context.pull_sources(&reference)?;
-    let options = PullOptions { platform: &platform, max_downloads: context.config()?.max_concurrent_downloads };
+    let options = PullOptions { platform: &platform, downloads: context.downloads()? };
     let pulled =
         pull(&sources, &store, &reference, &options, progress::reporter(progress::Direction::Pull, args.quiet))
             .await

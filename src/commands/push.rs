@@ -20,8 +20,7 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
     let store = context.store()?;
     let targets = targets(&args, &reference, store.names()?)?;
     let client = context.client(reference.registry())?;
-    let options =
-        PushOptions { platform: args.platform.as_ref(), max_uploads: context.config()?.max_concurrent_uploads };
+    let options = PushOptions { platform: args.platform.as_ref(), uploads: context.uploads()? };
     if !args.quiet {
         output::line(&format!("The push refers to repository [{}]", reference.familiar_name()))?;
     }

@@ -35,9 +35,9 @@ async fn check(args: CheckArgs, context: &Context) -> anyhow::Result<()> {
             store.root().display()
         );
     }
-    let max_downloads = context.config()?.max_concurrent_downloads;
+    let downloads = context.downloads()?;
     let sources = |reference: &crate::reference::Reference| context.pull_sources(reference).ok();
-    let fetch = Fetch { sources: &sources, max_downloads, reporter: std::sync::Arc::new(crate::ops::report::Silent) };
+    let fetch = Fetch { sources: &sources, downloads, reporter: std::sync::Arc::new(crate::ops::report::Silent) };
     let mended = repair::repair(&store, &report, &fetch).await.context("cannot repair the store")?;
     for outcome in &mended {
         match outcome {

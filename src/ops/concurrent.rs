@@ -1,5 +1,8 @@
-//! Running an operation's blob transfers several at once, as docker does: at most `limit`
-//! in flight, in the order given (callers put the largest first, so the longest start first).
+//! Running an operation's blob transfers several at once, in the order given (callers put the
+//! largest first, so the longest start first), as many as suit the blobs: docker's limits (3
+//! downloads, 5 uploads) for large blobs, up to four times as many small ones, whose cost is
+//! round trips rather than bytes (issue 17: on a far link, 40 small layers three at a time wait
+//! on 14 round trips in a row). A limit the user sets in `config.toml` is a limit on everything.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -8,6 +11,38 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::TransferError;
+
+/// A blob below this size is small: its transfer is mostly round trips.
+const SMALL_BLOB: u64 = 4 * 1024 * 1024;
+/// How many small transfers one large transfer's place holds.
+const SMALL_PER_LARGE: u32 = 4;
+
+/// How many transfers may run at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Concurrency {
+    limit: u32,
+    /// Small blobs take a fraction of a place (hoist's default); with a limit the user set,
+    /// every transfer takes a whole one.
+    weighted: bool,
+}
+
+impl Concurrency {
+    /// The user's `max-concurrent-*`, or docker's `default` for large blobs and more small ones.
+    pub(crate) fn from_config(configured: Option<usize>, default: u32) -> Concurrency {
+        match configured {
+            Some(limit) => Concurrency { limit: u32::try_from(limit).unwrap_or(u32::MAX).max(1), weighted: false },
+            None => Concurrency { limit: default.max(1), weighted: true },
+        }
+    }
+
+    fn permits(self) -> u32 {
+        if self.weighted { self.limit * SMALL_PER_LARGE } else { self.limit }
+    }
+
+    fn cost(self, size: u64) -> u32 {
+        if self.weighted && size >= SMALL_BLOB { SMALL_PER_LARGE } else { 1 }
+    }
+}
 
 /// What the other transfers do when one fails.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,21 +54,22 @@ pub(super) enum OnError {
     StopOthers,
 }
 
+/// Runs `jobs` (each with the size of the blob it moves) as `concurrency` allows.
 pub(super) async fn run_all<Job>(
-    jobs: impl IntoIterator<Item = Job>,
-    limit: usize,
+    jobs: impl IntoIterator<Item = (u64, Job)>,
+    concurrency: Concurrency,
     what: &'static str,
     on_error: OnError,
 ) -> Result<(), TransferError>
 where
     Job: Future<Output = Result<(), TransferError>> + Send + 'static,
 {
-    let permits = Arc::new(Semaphore::new(limit.max(1)));
+    let permits = Arc::new(Semaphore::new(concurrency.permits() as usize));
     let mut tasks = JoinSet::new();
-    for job in jobs {
-        let permits = permits.clone();
+    for (size, job) in jobs {
+        let (permits, cost) = (permits.clone(), concurrency.cost(size));
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let _permit = permits.acquire_many_owned(cost).await;
             job.await
         });
     }
@@ -49,4 +85,17 @@ where
         first_error.get_or_insert(err);
     }
     first_error.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_blobs_take_less_room_unless_the_user_set_a_limit() {
+        let default = Concurrency::from_config(None, 3);
+        assert_eq!((default.permits(), default.cost(100), default.cost(SMALL_BLOB)), (12, 1, 4));
+        let set = Concurrency::from_config(Some(3), 5);
+        assert_eq!((set.permits(), set.cost(100), set.cost(SMALL_BLOB)), (3, 1, 1));
+    }
 }

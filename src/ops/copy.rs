@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 use super::TransferError;
-use super::concurrent::{OnError, run_all};
+use super::concurrent::{Concurrency, OnError, run_all};
 use super::push::Pushed;
 use super::report::{Blob, Event, Outcome, Reporter};
 use super::resolve::{self, blobs_of, platform_manifest};
@@ -20,8 +20,8 @@ use crate::registry::{FetchedManifest, RegistryClient, RegistryError};
 
 /// How often one blob's copy is tried again from the start.
 const BLOB_ATTEMPTS: u32 = 3;
-/// How many blobs are copied at once.
-const MAX_COPIES: usize = 5;
+/// How many large blobs are copied at once (docker's upload limit); small ones more.
+const COPIES: u32 = 5;
 
 pub(crate) struct Endpoint<'a> {
     pub client: &'a Arc<RegistryClient>,
@@ -102,13 +102,15 @@ impl Route {
         blobs.sort_by_key(|blob| std::cmp::Reverse(blob.size));
         let jobs = blobs.into_iter().map(|blob| {
             let (route, reporter) = (self.clone(), reporter.clone());
-            async move {
+            let size = blob.size;
+            let job = async move {
                 let outcome = route.copy_blob(&blob).await?;
                 reporter.blob(&blob, Event::Done(outcome));
                 Ok(())
-            }
+            };
+            (size, job)
         });
-        run_all(jobs, MAX_COPIES, "copy", OnError::StopOthers).await
+        run_all(jobs, Concurrency::from_config(None, COPIES), "copy", OnError::StopOthers).await
     }
 
     async fn copy_blob(&self, blob: &Blob) -> Result<Outcome, TransferError> {

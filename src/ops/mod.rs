@@ -9,7 +9,7 @@
 //! - `check`, `repair`: `system check [--repair]`.
 
 pub(crate) mod check;
-mod concurrent;
+pub(crate) mod concurrent;
 pub(crate) mod copy;
 mod damage;
 mod error;

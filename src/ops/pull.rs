@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::TransferError;
-use super::concurrent::{OnError, run_all};
+use super::concurrent::{Concurrency, OnError, run_all};
 use super::report::{Blob, Event, Outcome, Reporter};
 use super::resolve::{self, blobs_of, platform_manifest, stored_manifest};
 use crate::digest::{Digest, Mismatch};
@@ -30,7 +30,7 @@ pub(crate) struct Pulled {
 
 pub(crate) struct PullOptions<'a> {
     pub platform: &'a Platform,
-    pub max_downloads: usize,
+    pub(crate) downloads: Concurrency,
 }
 
 /// The image a pull stores: the document the reference names and the platform's manifest.
@@ -53,7 +53,7 @@ pub(crate) async fn pull(
     let _writer = store.writer_lock()?;
     let blobs = blobs_of(&resolved.manifest.1)?;
     let downloads = Downloads { client: resolved.client.clone(), store, repository: reference.repository() };
-    let downloaded = downloads.all(&blobs, options.max_downloads, reporter).await?;
+    let downloaded = downloads.all(&blobs, options.downloads, reporter).await?;
     let unchanged = name_image(store, reference, &resolved, &blobs)?;
     Ok(Pulled { digest: resolved.top.digest, up_to_date: unchanged && !downloaded })
 }
@@ -180,7 +180,7 @@ impl Downloads<'_> {
     async fn all(
         &self,
         blobs: &[Blob],
-        max_downloads: usize,
+        downloads: Concurrency,
         reporter: Arc<dyn Reporter>,
     ) -> Result<bool, TransferError> {
         let mut wanted: Vec<Blob> = Vec::new();
@@ -196,17 +196,19 @@ impl Downloads<'_> {
         }
         wanted.sort_by_key(|blob| std::cmp::Reverse(blob.size)); // the longest downloads start first
         let jobs = wanted.into_iter().map(|blob| {
+            let size = blob.size;
             let (client, store, repository) = (self.client.clone(), self.store.clone(), self.repository.to_string());
             let reporter = reporter.clone();
-            async move {
+            let job = async move {
                 let downloads = Downloads { client, store: &store, repository: &repository };
                 reporter.blob(&blob, Event::Started);
                 downloads.one(&blob, &*reporter).await?;
                 reporter.blob(&blob, Event::Done(Outcome::Downloaded));
                 Ok(())
-            }
+            };
+            (size, job)
         });
-        run_all(jobs, max_downloads, "download", OnError::LetOthersFinish).await?;
+        run_all(jobs, downloads, "download", OnError::LetOthersFinish).await?;
         Ok(true)
     }
 

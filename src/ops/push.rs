@@ -8,7 +8,7 @@ use std::sync::Arc;
 use oci_spec::image::Descriptor;
 
 use super::TransferError;
-use super::concurrent::{OnError, run_all};
+use super::concurrent::{Concurrency, OnError, run_all};
 use super::report::{Blob, Event, Outcome, Reporter};
 use super::resolve::blobs_of;
 use crate::digest::Digest;
@@ -16,7 +16,7 @@ use crate::image::{Document, ImageError, MAX_NESTING, Platform, descriptor_diges
 use crate::reference::Reference;
 use crate::registry::RegistryClient;
 use crate::registry::blobs::Mounted;
-use crate::registry::uploads::Progress;
+use crate::registry::uploads::{Progress, Session};
 use crate::store::{Store, StoreError};
 
 pub(crate) struct Pushed {
@@ -30,7 +30,7 @@ pub(crate) struct Pushed {
 pub(crate) struct PushOptions<'a> {
     /// Push exactly this platform's image of a multi-platform one.
     pub platform: Option<&'a Platform>,
-    pub max_uploads: usize,
+    pub(crate) uploads: Concurrency,
 }
 
 /// A manifest to put, after the blobs it names.
@@ -55,7 +55,7 @@ pub(crate) async fn push(
     let mut blobs = BTreeMap::new();
     collect(client, store, repository, &descriptor, &mut manifests, &mut blobs, 0).await?;
     super::damage::check_before_push(store, reference, blobs.values())?;
-    upload_all(client, store, reference, blobs.values().cloned().collect(), options.max_uploads, reporter).await?;
+    upload_all(client, store, reference, blobs.values().cloned().collect(), options.uploads, reporter).await?;
     // `collect` puts the image's own manifest last, after the platforms' an index names.
     let Some((top, children)) = manifests.split_last() else { unreachable!("collect adds the top manifest") };
     for child in children {
@@ -165,7 +165,7 @@ async fn upload_all(
     store: &Store,
     reference: &Reference,
     mut blobs: Vec<Blob>,
-    max_uploads: usize,
+    uploads: Concurrency,
     reporter: Arc<dyn Reporter>,
 ) -> Result<(), TransferError> {
     blobs.sort_by_key(|blob| std::cmp::Reverse(blob.size));
@@ -180,9 +180,9 @@ async fn upload_all(
             repository: reference.repository().to_string(),
             reporter: reporter.clone(),
         };
-        async move { upload.run(&blob).await }
+        (blob.size, async move { upload.run(&blob).await })
     });
-    run_all(jobs, max_uploads, "upload", OnError::StopOthers).await
+    run_all(jobs, uploads, "upload", OnError::StopOthers).await
 }
 
 /// One blob's way to the registry: there already, mounted, or uploaded.
@@ -194,45 +194,93 @@ struct Upload {
     reporter: Arc<dyn Reporter>,
 }
 
+/// Where a blob that is not in the registry goes up from.
+enum Route {
+    /// Mounted from this repository: nothing to send.
+    Mounted(String),
+    /// Sent, in this session.
+    Upload(Session),
+}
+
 impl Upload {
     async fn run(&self, blob: &Blob) -> Result<(), TransferError> {
         let (client, repository, digest) = (&self.client, self.repository.as_str(), &blob.digest);
-        if client.has_blob(repository, digest).await? {
+        let sources = self.store.sources_of(digest)?;
+        let candidates = self.mount_candidates(&sources);
+        // A blob the store knows this repository has is only looked for. Any other is looked
+        // for while its upload (or a first mount) starts: on a far link the round trips overlap.
+        let (exists, route) = if sources.contains(&format!("{}/{repository}", self.registry)) {
+            (client.has_blob(repository, digest).await?, None)
+        } else {
+            let (exists, route) = tokio::join!(
+                client.has_blob(repository, digest),
+                self.route(digest, candidates.get(..1).unwrap_or_default(), None)
+            );
+            (exists?, Some(route?))
+        };
+        if exists && !matches!(route, Some(Route::Mounted(_))) {
+            // (A mount that worked while the registry was looked at may be why it has the blob.)
+            if let Some(Route::Upload(session)) = route {
+                client.cancel_upload(repository, session).await;
+            }
             self.reporter.blob(blob, Event::Done(Outcome::AlreadyThere));
             return Ok(());
         }
-        let mut session = None;
-        for from in self.mount_candidates(digest)? {
-            match client.mount_blob(repository, digest, &from).await? {
-                Mounted::Yes => {
-                    self.reporter.blob(blob, Event::Done(Outcome::Mounted(from)));
-                    return Ok(());
-                }
+        let route = match route {
+            Some(Route::Upload(session)) => {
+                self.route(digest, candidates.get(1..).unwrap_or_default(), Some(session)).await?
+            }
+            Some(mounted) => mounted,
+            None => self.route(digest, &candidates, None).await?,
+        };
+        match route {
+            Route::Mounted(from) => self.reporter.blob(blob, Event::Done(Outcome::Mounted(from))),
+            Route::Upload(session) => self.upload(blob, session).await?,
+        }
+        Ok(())
+    }
+
+    /// Tries a mount from each of `candidates`; else the upload goes in `session`, in one a
+    /// declined mount opened, or in one opened now.
+    async fn route(
+        &self,
+        digest: &Digest,
+        candidates: &[String],
+        mut session: Option<Session>,
+    ) -> Result<Route, TransferError> {
+        for from in candidates {
+            match self.client.mount_blob(&self.repository, digest, from).await? {
+                Mounted::Yes => return Ok(Route::Mounted(from.clone())),
                 // The session a declined mount opened carries the upload (one request fewer).
                 Mounted::No(opened) => session = opened.or(session),
             }
         }
-        let path = self.store.blob_path(digest);
+        match session {
+            Some(session) => Ok(Route::Upload(session)),
+            None => Ok(Route::Upload(self.client.start_upload(&self.repository).await?)),
+        }
+    }
+
+    async fn upload(&self, blob: &Blob, session: Session) -> Result<(), TransferError> {
+        let path = self.store.blob_path(&blob.digest);
         if !path.is_file() {
-            return Err(StoreError::MissingBlob { expected: digest.clone() }.into());
+            return Err(StoreError::MissingBlob { expected: blob.digest.clone() }.into());
         }
         let (reporter, moving) = (self.reporter.clone(), blob.clone());
         let progress: Progress = Arc::new(move |done| reporter.blob(&moving, Event::Progress(done)));
-        client.upload_blob(repository, digest, (&path, blob.size), session, progress).await?;
+        self.client.upload_blob(&self.repository, &blob.digest, (&path, blob.size), Some(session), progress).await?;
         self.reporter.blob(blob, Event::Done(Outcome::Uploaded));
         Ok(())
     }
 
-    /// Repositories of the same registry that the store knows hold the blob.
-    fn mount_candidates(&self, digest: &Digest) -> Result<Vec<String>, TransferError> {
+    /// Repositories of the same registry that, as `sources` says, hold the blob.
+    fn mount_candidates(&self, sources: &[String]) -> Vec<String> {
         let prefix = format!("{}/", self.registry);
-        Ok(self
-            .store
-            .sources_of(digest)?
-            .into_iter()
+        sources
+            .iter()
             .filter_map(|source| source.strip_prefix(&prefix).map(str::to_string))
             .filter(|from| *from != self.repository)
             .take(3)
-            .collect())
+            .collect()
     }
 }

@@ -42,7 +42,7 @@ pub(crate) enum Unmendable {
 /// registry), how many downloads at once, and what to show while it pulls.
 pub(crate) struct Fetch<'a> {
     pub sources: &'a dyn Fn(&crate::reference::Reference) -> Option<Vec<Arc<RegistryClient>>>,
-    pub max_downloads: usize,
+    pub(crate) downloads: super::concurrent::Concurrency,
     pub reporter: Arc<dyn Reporter>,
 }
 
@@ -77,7 +77,7 @@ async fn refetch(store: &Store, broken: &Broken, fetch: &Fetch<'_>) -> Result<()
     let platforms = if broken.platforms.is_empty() { vec![Platform::host()] } else { broken.platforms.clone() };
     let mut outcome = Ok(());
     for platform in &platforms {
-        let options = PullOptions { platform, max_downloads: fetch.max_downloads };
+        let options = PullOptions { platform, downloads: fetch.downloads };
         if let Err(err) = pull(&sources, store, &by_digest, &options, fetch.reporter.clone()).await {
             outcome = Err(Unmendable::Pull(err));
             break;

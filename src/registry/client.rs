@@ -64,6 +64,8 @@ pub(crate) struct RegistryClient {
     credentials: Option<Credentials>,
     challenge: Mutex<Option<Challenge>>,
     tokens: TokenCache,
+    /// Held while a token is fetched, so that transfers starting together ask once per scope.
+    token_fetch: tokio::sync::Mutex<()>,
     /// The registry refused a blob `PUT` with a body: later uploads use `PATCH` at once.
     monolithic_refused: AtomicBool,
 }
@@ -85,6 +87,7 @@ impl RegistryClient {
             credentials,
             challenge: Mutex::new(None),
             tokens: TokenCache::default(),
+            token_fetch: tokio::sync::Mutex::new(()),
             monolithic_refused: AtomicBool::new(false),
         }
     }
@@ -114,22 +117,32 @@ impl RegistryClient {
             return Ok(url.clone());
         }
         let https = self.parse_base(&format!("https://{}/", self.host))?;
-        let may_use_http = self.transport.may_use_http(&self.host).await;
-        // Where plain HTTP may follow, a failed HTTPS attempt is not retried: it is the answer.
-        let attempts = if may_use_http { 1 } else { super::transport::ATTEMPTS };
-        match self.ping(&https, attempts).await {
-            Ok(()) => Ok(https),
-            Err(https_error @ RegistryError::Connect { .. }) if may_use_http => {
-                let http = self.parse_base(&format!("http://{}/", self.host))?;
-                match self.ping(&http, super::transport::ATTEMPTS).await {
-                    Ok(()) => Ok(http),
-                    // 400 is an HTTPS server refusing plain HTTP: the HTTPS failure is the story.
-                    Err(RegistryError::Status { status: 400, .. }) => Err(https_error),
-                    Err(err) => Err(err),
+        if !self.transport.may_use_http(&self.host).await {
+            return match self.ping(&https, super::transport::ATTEMPTS).await {
+                Ok(()) => Ok(https),
+                Err(err) if is_plain_http_answer(&err) => {
+                    Err(RegistryError::PlainHttp { registry: self.registry.clone(), host: self.host.clone() })
                 }
-            }
-            Err(err) if is_plain_http_answer(&err) => {
-                Err(RegistryError::PlainHttp { registry: self.registry.clone(), host: self.host.clone() })
+                Err(err) => Err(err),
+            };
+        }
+        // Loopback and insecure registries: HTTPS and plain HTTP are asked at once (one after
+        // the other would cost round trips on a far link), and HTTPS wins where it answers.
+        let http = self.parse_base(&format!("http://{}/", self.host))?;
+        let (over_https, over_http) = tokio::join!(self.ping(&https, 1), self.ping(&http, 1));
+        let https_error = match over_https {
+            Ok(()) => return Ok(https),
+            Err(err @ RegistryError::Connect { .. }) => err,
+            Err(err) => return Err(err),
+        };
+        match over_http {
+            Ok(()) => Ok(http),
+            // 400 is an HTTPS server refusing plain HTTP: the HTTPS failure is the story.
+            Err(RegistryError::Status { status: 400, .. }) => Err(https_error),
+            // Neither answered yet, or only for now (a registry starting, a flaky link): plain
+            // HTTP is tried again, as every request is.
+            Err(err) if is_worth_retrying(&err) => {
+                self.ping(&http, super::transport::ATTEMPTS - 1).await.map(|()| http)
             }
             Err(err) => Err(err),
         }
@@ -186,13 +199,27 @@ impl RegistryClient {
             None => Ok(None),
             Some(Challenge::Basic) => self.credentials.as_ref().and_then(auth::basic).transpose(),
             Some(Challenge::Bearer { realm, service, .. }) => {
-                let cached = if fresh { None } else { self.tokens.get(scope) };
-                let token = match cached {
+                let token = match self.tokens.get(scope).filter(|_| !fresh) {
                     Some(token) => token,
-                    None => self.fetch_token(&realm, service.as_deref(), scope).await?,
+                    None => self.single_token(&realm, service.as_deref(), scope, fresh).await?,
                 };
                 auth::header("Bearer", token.expose()).map(Some)
             }
+        }
+    }
+
+    /// A token for `scope`, fetched by one transfer while the others wait for it.
+    async fn single_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scope: &str,
+        fresh: bool,
+    ) -> Result<crate::credentials::Secret, RegistryError> {
+        let _fetching = self.token_fetch.lock().await;
+        match self.tokens.get(scope).filter(|_| !fresh) {
+            Some(token) => Ok(token), // another transfer fetched it while this one waited
+            None => self.fetch_token(realm, service, scope).await,
         }
     }
 
@@ -306,6 +333,15 @@ impl RegistryClient {
                 if response.status().is_success() { Ok(None) } else { Err(self.failure(response, "GET").await) }
             }
         }
+    }
+}
+
+/// A failure that a later attempt may not meet: no connection, or a transient status.
+fn is_worth_retrying(error: &RegistryError) -> bool {
+    match error {
+        RegistryError::Connect { .. } | RegistryError::RateLimited { .. } => true,
+        RegistryError::Status { status, .. } => StatusCode::from_u16(*status).is_ok_and(super::transport::is_transient),
+        _ => false,
     }
 }
 

@@ -144,6 +144,17 @@ impl RegistryClient {
         self.call(call).await.map(drop)
     }
 
+    /// Opens an upload session (`POST`), for a blob that may then go up in it.
+    pub(crate) async fn start_upload(&self, repository: &str) -> Result<Session, RegistryError> {
+        self.open_upload(repository, &push_scope(repository)).await
+    }
+
+    /// Gives an upload session up (`DELETE`): the blob turned out to be there already.
+    pub(crate) async fn cancel_upload(&self, repository: &str, session: Session) {
+        let scope = push_scope(repository);
+        let _ = self.send(Call::new(Method::DELETE, session.location, &scope)).await;
+    }
+
     async fn open_upload(&self, repository: &str, scope: &str) -> Result<Session, RegistryError> {
         let url = self.url(&format!("v2/{repository}/blobs/uploads/")).await?;
         let response = self.call(Call::new(Method::POST, url, scope)).await?;
