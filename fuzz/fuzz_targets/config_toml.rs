@@ -10,8 +10,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match Config::parse(text, Path::new("config.toml")) {
         Ok(config) => {
-            assert!((1..=64).contains(&config.max_concurrent_downloads));
-            assert!((1..=64).contains(&config.max_concurrent_uploads));
+            for limit in [config.max_concurrent_downloads, config.max_concurrent_uploads] {
+                assert!(limit.is_none_or(|limit| (1..=64).contains(&limit)));
+            }
         }
         Err(error) => {
             let _ = error.to_string();
