@@ -16,8 +16,14 @@ _hoist() {
             ",$1")
                 cmd="hoist"
                 ;;
+            hoist,__complete)
+                cmd="hoist__subcmd____complete"
+                ;;
             hoist,catalog)
                 cmd="hoist__subcmd__catalog"
+                ;;
+            hoist,completion)
+                cmd="hoist__subcmd__completion"
                 ;;
             hoist,cp)
                 cmd="hoist__subcmd__cp"
@@ -70,8 +76,14 @@ _hoist() {
             hoist,tags)
                 cmd="hoist__subcmd__tags"
                 ;;
+            hoist__subcmd__help,__complete)
+                cmd="hoist__subcmd__help__subcmd____complete"
+                ;;
             hoist__subcmd__help,catalog)
                 cmd="hoist__subcmd__help__subcmd__catalog"
+                ;;
+            hoist__subcmd__help,completion)
+                cmd="hoist__subcmd__help__subcmd__completion"
                 ;;
             hoist__subcmd__help,cp)
                 cmd="hoist__subcmd__help__subcmd__cp"
@@ -143,8 +155,34 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import system help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd____complete)
+            opts="-h -V --ids --root --config --insecure-registry --debug --help --version images"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -170,6 +208,32 @@ _hoist() {
             ;;
         hoist__subcmd__catalog)
             opts="-h -V --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__completion)
+            opts="-h -V --root --config --insecure-registry --debug --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,7 +315,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import system help"
+            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,7 +328,35 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__help__subcmd____complete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__help__subcmd__catalog)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -981,8 +1073,47 @@ _hoist() {
     esac
 }
 
+# Local image names (and IDs) where the command takes a local image: what
+# `hoist __complete images` lists from the store (--root as typed, else HOIST_ROOT or the default).
+_hoist_local_images() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" word command="" i
+    local -a root=()
+    [[ ${cur} == -* ]] && return 1
+    case "${prev}" in
+        --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
+    esac
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word="${COMP_WORDS[i]}"
+        case "${word}" in
+            --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
+            --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
+            -*) ;;
+            *) command="${word}"; break ;;
+        esac
+    done
+    local -a what
+    case "${command}" in
+        tag|rm|rmi|inspect|save) what=(images --ids) ;;
+        push) what=(images) ;;
+        *) return 1 ;;
+    esac
+    if declare -F _get_comp_words_by_ref >/dev/null; then
+        _get_comp_words_by_ref -n : cur
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "$(hoist "${root[@]}" __complete "${what[@]}" 2>/dev/null)" -- "${cur}") )
+    if declare -F __ltrim_colon_completions >/dev/null; then
+        __ltrim_colon_completions "${cur}"
+    fi
+    return 0
+}
+
+_hoist_complete() {
+    _hoist_local_images || _hoist "$@"
+}
+
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _hoist -o nosort -o bashdefault -o default hoist
+    complete -F _hoist_complete -o nosort -o bashdefault -o default hoist
 else
-    complete -F _hoist -o bashdefault -o default hoist
+    complete -F _hoist_complete -o bashdefault -o default hoist
 fi

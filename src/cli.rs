@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub(crate) mod help;
+
+use help::{about, examples, no_scheme};
 
 use crate::config::InsecureEntry;
 use crate::image::Platform;
@@ -11,7 +15,7 @@ use crate::output::format::Format;
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
-#[command(name = "hoist", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "hoist", version, propagate_version = true, max_term_width = 100, after_help = examples::HOIST)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -20,11 +24,12 @@ pub(crate) struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = help::GLOBAL_OPTIONS)]
 pub(crate) struct GlobalArgs {
-    /// The local image store [default: $XDG_DATA_HOME/hoist]
+    /// The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]
     #[arg(long, global = true, env = "HOIST_ROOT", value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// The configuration folder [default: $XDG_CONFIG_HOME/hoist]
+    /// The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]
     #[arg(long, global = true, env = "HOIST_CONFIG", value_name = "DIR")]
     pub config: Option<PathBuf>,
     /// A registry to reach over plain HTTP or without checking its certificate (repeatable)
@@ -38,39 +43,88 @@ pub(crate) struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Log in to a registry: check the credentials, then keep them in the OS keyring
+    #[command(long_about = about::LOGIN, after_help = examples::LOGIN)]
     Login(LoginArgs),
     /// Forget the credentials stored for a registry
+    #[command(long_about = about::LOGOUT, after_help = examples::LOGOUT)]
     Logout(LogoutArgs),
     /// Download an image from a registry into the local store
+    #[command(long_about = about::PULL, after_help = examples::PULL)]
     Pull(PullArgs),
     /// Upload a local image to a registry
+    #[command(long_about = about::PUSH, after_help = examples::PUSH)]
     Push(PushArgs),
     /// Copy an image from one registry to another, without the local store
+    #[command(long_about = about::CP, after_help = examples::CP)]
     Cp(CpArgs),
     /// Delete an image's manifest from a registry
+    #[command(long_about = about::DELETE, after_help = examples::DELETE)]
     Delete(DeleteArgs),
     /// List a remote repository's tags
+    #[command(long_about = about::TAGS, after_help = examples::TAGS)]
     Tags(TagsArgs),
     /// List a registry's repositories
+    #[command(long_about = about::CATALOG, after_help = examples::CATALOG)]
     Catalog(CatalogArgs),
     /// Give a local image another name
+    #[command(long_about = about::TAG, after_help = examples::TAG)]
     Tag(TagArgs),
     /// List local images
+    #[command(long_about = about::IMAGES, after_help = examples::IMAGES)]
     Images(ImagesArgs),
     /// Remove local images by name, ID or ID prefix
-    #[command(visible_alias = "rmi")]
+    #[command(visible_alias = "rmi", long_about = about::RM, after_help = examples::RM)]
     Rm(RmArgs),
     /// Show a local image's details as JSON
+    #[command(long_about = about::INSPECT, after_help = examples::INSPECT)]
     Inspect(InspectArgs),
     /// Write images to a `docker save` archive
+    #[command(long_about = about::SAVE, after_help = examples::SAVE)]
     Save(SaveArgs),
     /// Read images from a `docker save`, `podman save` or OCI archive
+    #[command(long_about = about::LOAD, after_help = examples::LOAD)]
     Load(LoadArgs),
     /// Make a one-layer image from a root-filesystem tarball
+    #[command(long_about = about::IMPORT, after_help = examples::IMPORT)]
     Import(ImportArgs),
     /// Manage the local store
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::SYSTEM)]
     System(SystemCommand),
+    /// Print the shell completion script for bash, zsh or fish
+    #[command(long_about = about::COMPLETION, after_help = examples::COMPLETION)]
+    Completion(CompletionArgs),
+    /// What the completion scripts ask: local image names (and IDs), one a line
+    #[command(name = "__complete", hide = true)]
+    Complete(CompleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompleteArgs {
+    /// What to list: `images`
+    #[arg(value_enum)]
+    pub what: Completed,
+    /// Image IDs too
+    #[arg(long)]
+    pub ids: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum Completed {
+    Images,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +134,7 @@ pub(crate) enum SystemCommand {
     /// Every blob is read and hashed (on every core); every name must lead to a manifest,
     /// config and layers that are all there and intact. Entries other tools wrote are listed.
     /// Exits 1 when anything is damaged.
+    #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
 }
 
@@ -122,7 +177,7 @@ pub(crate) struct PullArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
-    #[arg(value_name = "NAME[:TAG|@DIGEST]")]
+    #[arg(value_name = "NAME[:TAG|@DIGEST]", value_parser = no_scheme)]
     pub image: String,
 }
 
@@ -138,7 +193,7 @@ pub(crate) struct PushArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG]`
-    #[arg(value_name = "NAME[:TAG]")]
+    #[arg(value_name = "NAME[:TAG]", value_parser = no_scheme)]
     pub image: String,
 }
 
@@ -151,31 +206,31 @@ pub(crate) struct CpArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
-    #[arg(value_name = "SOURCE")]
+    #[arg(value_name = "SOURCE", value_parser = no_scheme)]
     pub source: String,
     /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]`
-    #[arg(value_name = "DESTINATION")]
+    #[arg(value_name = "DESTINATION", value_parser = no_scheme)]
     pub destination: String,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct DeleteArgs {
     /// The image whose manifest to delete, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
-    #[arg(value_name = "NAME[:TAG|@DIGEST]")]
+    #[arg(value_name = "NAME[:TAG|@DIGEST]", value_parser = no_scheme)]
     pub image: String,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct TagsArgs {
     /// The repository, `[HOST[:PORT]/]PATH`
-    #[arg(value_name = "REPOSITORY")]
+    #[arg(value_name = "REPOSITORY", value_parser = no_scheme)]
     pub repository: String,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct CatalogArgs {
     /// The registry, `HOST[:PORT]`
-    #[arg(value_name = "REGISTRY")]
+    #[arg(value_name = "REGISTRY", value_parser = no_scheme)]
     pub registry: String,
 }
 
@@ -185,7 +240,7 @@ pub(crate) struct TagArgs {
     #[arg(value_name = "SOURCE_IMAGE")]
     pub source: String,
     /// The new name, `[HOST[:PORT]/]PATH[:TAG]`
-    #[arg(value_name = "TARGET_IMAGE")]
+    #[arg(value_name = "TARGET_IMAGE", value_parser = no_scheme)]
     pub target: String,
 }
 

@@ -25,7 +25,15 @@ use std::process::ExitCode;
 /// runs it, and turns its outcome into an exit code (SPEC §2: 1 for failure).
 pub fn main() -> ExitCode {
     install_panic_hook();
-    run(<cli::Cli as clap::Parser>::parse())
+    // The help shows this machine's default folders (the generated docs show the rule).
+    let matches = command()
+        .mut_arg("root", |arg| arg.help(cli::help::root_help()))
+        .mut_arg("config", |arg| arg.help(cli::help::config_help()))
+        .get_matches();
+    match <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => run(cli),
+        Err(error) => error.exit(),
+    }
 }
 
 /// The CLI definition, for the generated completions and man pages.

@@ -47,7 +47,7 @@ impl format::Row for Row {
 }
 
 pub(super) fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let filter = args.filter.as_deref().map(Reference::parse).transpose()?;
     let now = jiff::Timestamp::now();
     let listed: Vec<(NameEntry, Summary)> =

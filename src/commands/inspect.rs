@@ -14,7 +14,7 @@ use crate::output::format::{self, Format, shape};
 use crate::store::NameEntry;
 
 pub(super) fn run(args: InspectArgs, context: &Context) -> anyhow::Result<()> {
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let images = image::list(&store)?;
     let mut documents = Vec::new();
     let mut errors = Vec::new();

@@ -5,14 +5,14 @@
 use std::io::{IsTerminal, Read};
 use std::sync::Arc;
 
-use anyhow::{Context as _, bail};
+use anyhow::{Context as _, anyhow, bail};
 
 use super::Context;
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::credentials::{self, Credentials, DOCKER_HUB_KEY, Secret, file, keyring};
 use crate::output;
 use crate::reference::{DOCKER_HUB, api_host};
-use crate::registry::RegistryClient;
+use crate::registry::{RegistryClient, RegistryError};
 
 /// A registry as `login` names it: where its API is, and the key its credentials live under.
 struct Server {
@@ -38,11 +38,19 @@ impl Server {
 
 pub(super) async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
-    let credentials = read_credentials(&args)?;
+    let stored = credentials::lookup(&server.registry, &context.config_dir, &|_| {});
+    let credentials = read_credentials(&args, stored.as_ref().map(Credentials::username))?;
     let api_host = api_host(&server.registry);
     let client = RegistryClient::new(context.transport()?, &server.registry, api_host, Some(credentials.clone()));
-    let identity =
-        Arc::new(client).verify_credentials().await.with_context(|| format!("cannot log in to {}", server.key))?;
+    let identity = match Arc::new(client).verify_credentials().await {
+        Ok(identity) => identity,
+        // The person just typed the login: the words say what was wrong, with no hint to log in.
+        Err(RegistryError::Unauthorized { message, .. }) => {
+            return Err(anyhow!("unauthorized: {}", refusal(&message)))
+                .context(format!("cannot log in to {}", server.key));
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot log in to {}", server.key)),
+    };
     // A token server's refresh token replaces the password: the password is then not kept.
     let stored = match identity {
         Some(token) => Credentials::IdentityToken { username: credentials.username().to_string(), token },
@@ -61,14 +69,31 @@ pub(super) async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()
     Ok(())
 }
 
-fn read_credentials(args: &LoginArgs) -> anyhow::Result<Credentials> {
+/// The registry's words for refused credentials, or docker's where it gave only the generic
+/// challenge text (distribution's `authentication required`).
+fn refusal(message: &str) -> String {
+    let words = message.strip_prefix("unauthorized:").unwrap_or(message).trim();
+    let generic = ["", "authentication required", "unauthorized", "401 Unauthorized"];
+    if generic.iter().any(|text| words.eq_ignore_ascii_case(text)) {
+        "incorrect username or password".to_string()
+    } else {
+        words.to_string()
+    }
+}
+
+/// The credentials to check: from the arguments, standard input, or prompts on a terminal,
+/// where the user name of a stored login is the default (`Username (user): `).
+fn read_credentials(args: &LoginArgs, stored_username: Option<&str>) -> anyhow::Result<Credentials> {
     if args.password_stdin && args.username.is_none() {
         bail!("Must provide --username with --password-stdin");
     }
     let username = match &args.username {
         Some(username) => username.clone(),
-        None => prompt_username()?,
+        None => prompt_username(stored_username)?,
     };
+    if username.is_empty() {
+        bail!("Username required");
+    }
     let password = if args.password_stdin {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("cannot read the password from standard input")?;
@@ -85,27 +110,31 @@ fn read_credentials(args: &LoginArgs) -> anyhow::Result<Credentials> {
              e.g. `echo \"$TOKEN\" | hoist login -u USER --password-stdin SERVER`"
         );
     };
-    if username.is_empty() {
-        bail!("Username required");
-    }
     if password.is_empty() {
         bail!("Password required");
     }
     Ok(Credentials::Password { username, password: Secret::new(password) })
 }
 
-fn prompt_username() -> anyhow::Result<String> {
+fn prompt_username(default: Option<&str>) -> anyhow::Result<String> {
     if !std::io::stdin().is_terminal() {
         bail!(
             "cannot ask for a user name: standard input is not a terminal; use -u USER with --password-stdin, \
              e.g. `echo \"$TOKEN\" | hoist login -u USER --password-stdin SERVER`"
         );
     }
+    let prompt = match default {
+        Some(name) => format!("Username ({}): ", output::escape(name)),
+        None => "Username: ".to_string(),
+    };
     let mut terminal = std::io::stderr();
-    std::io::Write::write_all(&mut terminal, b"Username: ")?;
+    std::io::Write::write_all(&mut terminal, prompt.as_bytes())?;
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).context("cannot read the user name")?;
-    Ok(line.trim().to_string())
+    match line.trim() {
+        "" => Ok(default.unwrap_or_default().to_string()),
+        typed => Ok(typed.to_string()),
+    }
 }
 
 pub(super) fn logout(args: LogoutArgs, context: &Context) -> anyhow::Result<()> {

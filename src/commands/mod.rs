@@ -1,6 +1,7 @@
 //! One module per command: resolve the arguments, call one library operation, print.
 
 mod catalog;
+mod completion;
 mod cp;
 mod delete;
 mod images;
@@ -59,6 +60,19 @@ impl Context {
 
     fn store(&self) -> anyhow::Result<Store> {
         Store::open(&self.root).with_context(|| format!("cannot open the image store at {}", self.root.display()))
+    }
+
+    /// The store for a command that reads it: one that is not there is said, not created, so
+    /// that a mistyped `--root` leaves no folders behind (pull, load and import create it).
+    fn existing_store(&self) -> anyhow::Result<Store> {
+        if !self.root.exists() {
+            return Err(anyhow::anyhow!(output::Hinted {
+                message: format!("there is no image store at {}", self.root.display()),
+                hint: "a pull, load or import creates it; to use another store, pass --root DIR or set HOIST_ROOT"
+                    .to_string(),
+            }));
+        }
+        self.store()
     }
 
     fn config(&self) -> anyhow::Result<&Config> {
@@ -135,6 +149,8 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Load(args) => load::run(args, &context),
         Command::Import(args) => import::run(args, &context),
         Command::System(command) => system::run(command, &context).await,
+        Command::Completion(args) => completion::script(&args),
+        Command::Complete(args) => completion::values(&args, &context),
     }
 }
 

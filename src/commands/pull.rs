@@ -14,10 +14,11 @@ pub(super) async fn run(args: PullArgs, context: &Context) -> anyhow::Result<()>
     if reference.tag().is_none() && reference.digest().is_none() && !args.quiet {
         output::line("Using default tag: latest")?;
     }
+    let platform_required = args.platform.is_some();
     let platform = args.platform.unwrap_or_else(Platform::host);
     let store = context.store()?;
     let sources = context.pull_sources(&reference)?;
-    let options = PullOptions { platform: &platform, downloads: context.downloads()? };
+    let options = PullOptions { platform: &platform, platform_required, downloads: context.downloads()? };
     let pulled =
         pull(&sources, &store, &reference, &options, progress::reporter(progress::Direction::Pull, args.quiet))
             .await

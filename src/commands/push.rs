@@ -1,9 +1,10 @@
 //! `hoist push`: docker's lines, ending with `TAG: digest: sha256:... size: N`.
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use super::Context;
 use crate::cli::PushArgs;
+use crate::ops::TransferError;
 use crate::ops::push::{PushOptions, push};
 use crate::output::{self, progress};
 use crate::reference::Reference;
@@ -17,19 +18,19 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
     if args.all_tags && reference.tag().is_some() {
         bail!("--all-tags pushes a repository: leave out the tag in {}", args.image);
     }
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let targets = targets(&args, &reference, store.names()?)?;
     let client = context.client(reference.registry())?;
     let options = PushOptions { platform: args.platform.as_ref(), uploads: context.uploads()? };
     if !args.quiet {
-        output::line(&format!("The push refers to repository [{}]", reference.familiar_name()))?;
+        output::line(&format!("The push refers to repository [{}]", reference.name()))?;
     }
     for name in targets.iter().filter_map(|entry| entry.reference.as_ref().map(|name| (name, entry))) {
         let (name, entry) = name;
         let reporter = progress::reporter(progress::Direction::Push, args.quiet);
         let pushed = push(&client, &store, name, &entry.descriptor, &options, reporter)
             .await
-            .with_context(|| format!("cannot push {name}"))?;
+            .map_err(|error| failure(name, error))?;
         if pushed.single_platform {
             output::status(
                 "Not all multiplatform-content is present and only the available single-platform image was pushed",
@@ -42,6 +43,21 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
         }
     }
     Ok(())
+}
+
+/// A failed push; a Docker Hub name whose registry cannot be reached was most likely meant for
+/// another registry, and the hint says how to name the image for it.
+fn failure(name: &Reference, error: TransferError) -> anyhow::Error {
+    let message = format!("cannot push {name}");
+    let unreachable = matches!(&error, TransferError::Registry(inner) if inner.is_unreachable());
+    if !(name.is_docker_hub() && unreachable) {
+        return anyhow::Error::new(error).context(message);
+    }
+    let hint = format!(
+        "{name} is a Docker Hub name; to push it to another registry, tag it for that registry \
+         first: hoist tag {name} HOST/{name}"
+    );
+    anyhow::Error::new(error).context(output::Hinted { message, hint })
 }
 
 /// The store's names to push: the one the reference names (with docker's default tag), or with

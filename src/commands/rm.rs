@@ -13,7 +13,7 @@ use crate::output;
 use crate::store::{IndexGuard, NameEntry, Store};
 
 pub(super) fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let mut failures = 0;
     let mut deleted_any = false;
     for argument in &args.images {

@@ -16,7 +16,7 @@ pub(super) fn run(args: SaveArgs, context: &Context) -> anyhow::Result<()> {
     if args.output.is_none() && std::io::stdout().is_terminal() {
         bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
     }
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let images = image::list(&store)?;
     // Requests for one image under several names become one entry with every name.
     let mut chosen: BTreeMap<Digest, (Vec<Reference>, Image)> = BTreeMap::new();

@@ -16,7 +16,7 @@ pub(super) async fn run(command: SystemCommand, context: &Context) -> anyhow::Re
 }
 
 async fn check(args: CheckArgs, context: &Context) -> anyhow::Result<()> {
-    let store = context.store()?;
+    let store = context.existing_store()?;
     let checking = store.clone();
     let report = tokio::task::spawn_blocking(move || check::check(&checking, parallel::cores()))
         .await

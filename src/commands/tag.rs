@@ -13,7 +13,7 @@ pub(super) fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
         bail!("refusing to create a tag with a digest reference");
     }
     let target = target.with_default_tag();
-    let store = context.store()?;
+    let store = context.existing_store()?;
     // Looked up under the lock, so that the source cannot be removed in between.
     let mut index = store.lock_index()?;
     let images = image::summarize(&store, index.names());

@@ -33,7 +33,11 @@ impl From<keyring::Error> for Unavailable {
             keyring::Error::TooLong(what, limit) => {
                 format!("the OS keyring does not take a {what} longer than {limit} bytes")
             }
-            other => format!("the OS keyring refused the credentials ({other})"),
+            keyring::Error::BadEncoding(_) | keyring::Error::BadDataFormat(..) => {
+                "the OS keyring holds an entry for this registry that hoist cannot read".into()
+            }
+            keyring::Error::Ambiguous(_) => "the OS keyring holds several entries for this registry".into(),
+            _ => "the OS keyring refused to store the credentials".into(),
         })
     }
 }
@@ -71,4 +75,35 @@ pub(crate) fn set(key: &str, credentials: &Credentials) -> Result<(), Unavailabl
 /// Removes the entry; returns whether there was one.
 pub(crate) fn delete(key: &str) -> bool {
     entry(key).ok().is_some_and(|entry| entry.delete_credential().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every way the keyring can fail reads in the user's words: none passes the library's own
+    /// text ("No default store has been set, ...") through.
+    #[test]
+    fn every_keyring_failure_reads_in_the_users_words() {
+        let platform =
+            || -> Box<dyn std::error::Error + Send + Sync> { "org.freedesktop.DBus.Error.ServiceUnknown".into() };
+        let errors = [
+            keyring::Error::NoDefaultStore,
+            keyring::Error::PlatformFailure(platform()),
+            keyring::Error::NoStorageAccess(platform()),
+            keyring::Error::NoEntry,
+            keyring::Error::BadEncoding(vec![0xff]),
+            keyring::Error::BadDataFormat(vec![0xff], platform()),
+            keyring::Error::BadStoreFormat("store".into()),
+            keyring::Error::TooLong("password".into(), 2560),
+            keyring::Error::Invalid("service".into(), "empty".into()),
+            keyring::Error::NotSupportedByStore("search".into()),
+        ];
+        for error in errors {
+            let library = error.to_string();
+            let said = Unavailable::from(error).to_string();
+            assert!(said.contains("OS keyring"), "{said}");
+            assert!(!said.contains(&library) && !said.contains("DBus"), "{said} passes on {library}");
+        }
+    }
 }

@@ -135,7 +135,9 @@ impl Route {
             let repository = &self.destination_repository;
             match self.destination.upload_stream(repository, &blob.digest, blob.size, body).await {
                 Ok(()) => return Ok(()),
-                Err(RegistryError::Connect { .. } | RegistryError::Transfer { .. }) if attempt < BLOB_ATTEMPTS => {}
+                Err(
+                    RegistryError::Connect { .. } | RegistryError::NoAnswer { .. } | RegistryError::Transfer { .. },
+                ) if attempt < BLOB_ATTEMPTS => {}
                 // The destination refused the blob in one streamed PUT (ACR above ~20 MB;
                 // registries that take no body on PUT): a stream cannot be sent again another
                 // way, a file can.

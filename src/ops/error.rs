@@ -28,6 +28,12 @@ pub(crate) enum TransferError {
          --platform {platform}, or push a single platform"
     )]
     PlatformNotStored { platform: String },
+    /// docker's words for a `--platform` the image (a single-platform manifest) is not for.
+    #[error(
+        "image with reference {reference} was found but does not match the specified platform: \
+         wanted {wanted}, actual: {actual}"
+    )]
+    PlatformMismatch { reference: String, wanted: String, actual: String },
     #[error("no platform of {digest} is in the store: pull one with --platform, then push")]
     NoPlatformStored { digest: Digest },
     #[error("cannot keep {digest} in a temporary file")]

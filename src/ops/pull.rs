@@ -30,6 +30,9 @@ pub(crate) struct Pulled {
 
 pub(crate) struct PullOptions<'a> {
     pub platform: &'a Platform,
+    /// The platform was asked for (`--platform`): an image of another one is an error, as in
+    /// docker, even when the reference names a single-platform manifest.
+    pub platform_required: bool,
     pub(crate) downloads: Concurrency,
 }
 
@@ -53,6 +56,12 @@ pub(crate) async fn pull(
     let _writer = store.writer_lock()?;
     let blobs = blobs_of(&resolved.manifest.1)?;
     let downloads = Downloads { client: resolved.client.clone(), store, repository: reference.repository() };
+    if options.platform_required {
+        // The config first: it says the platform, before any layer moves.
+        let configs: Vec<Blob> = blobs.iter().filter(|blob| !blob.is_layer()).cloned().collect();
+        downloads.all(&configs, options.downloads, reporter.clone()).await?;
+        check_platform(store, &resolved.manifest.1, reference, options.platform)?;
+    }
     let downloaded = downloads.all(&blobs, options.downloads, reporter).await?;
     let unchanged = name_image(store, reference, &resolved, &blobs)?;
     Ok(Pulled { digest: resolved.top.digest, up_to_date: unchanged && !downloaded })
@@ -73,6 +82,36 @@ async fn resolve(
         }
     };
     Ok(Resolved { client, top, manifest })
+}
+
+/// docker's error for an image of another platform than the one asked for.
+fn check_platform(
+    store: &Store,
+    manifest: &ImageManifest,
+    reference: &Reference,
+    wanted: &Platform,
+) -> Result<(), TransferError> {
+    let digest = descriptor_digest(manifest.config())?;
+    let config = crate::image::parse_config(&store.read_document(&digest)?, &digest)?;
+    let mut actual = Platform {
+        os: config.os().to_string(),
+        architecture: config.architecture().to_string(),
+        variant: config.variant().clone().filter(|variant| !variant.is_empty()),
+    };
+    let offered = oci_spec::image::PlatformBuilder::default()
+        .os(config.os().clone())
+        .architecture(config.architecture().clone())
+        .variant(actual.variant.clone().unwrap_or_default())
+        .build();
+    if offered.is_ok_and(|offered| wanted.matches(&offered)) {
+        return Ok(());
+    }
+    actual.variant = actual.variant.filter(|_| wanted.variant.is_some());
+    Err(TransferError::PlatformMismatch {
+        reference: reference.to_string(),
+        wanted: wanted.to_string(),
+        actual: actual.to_string(),
+    })
 }
 
 /// Stores the documents and names the image; returns whether the name was already there.
@@ -201,7 +240,6 @@ impl Downloads<'_> {
             let reporter = reporter.clone();
             let job = async move {
                 let downloads = Downloads { client, store: &store, repository: &repository };
-                reporter.blob(&blob, Event::Started);
                 downloads.one(&blob, &*reporter).await?;
                 reporter.blob(&blob, Event::Done(Outcome::Downloaded));
                 Ok(())
@@ -215,13 +253,13 @@ impl Downloads<'_> {
     /// Downloads one blob, resuming with `Range` after a broken connection.
     async fn one(&self, blob: &Blob, reporter: &dyn Reporter) -> Result<(), TransferError> {
         for attempt in 1..=DOWNLOAD_ATTEMPTS {
-            let Some(mut partial) = self.claim(&blob.digest).await? else { return Ok(()) };
+            let Some(mut partial) = self.claim(blob, reporter).await? else { return Ok(()) };
             let offset = partial.offset();
             let mut response = self.client.get_blob(self.repository, &blob.digest, offset.min(blob.size)).await?;
             if offset > 0 && response.status() != StatusCode::PARTIAL_CONTENT {
                 partial.restart()?; // the server sent the whole blob
             }
-            reporter.blob(blob, Event::Progress(partial.offset()));
+            reporter.blob(blob, Event::Resumed(partial.offset()));
             match self.receive(&mut response, &mut partial, blob, reporter).await? {
                 Received::End if partial.offset() == blob.size => return self.finish(partial, blob),
                 Received::TooLong => {
@@ -236,7 +274,9 @@ impl Downloads<'_> {
                         .transport()
                         .debug(&format!("blob {digest}: connection broke at {at} of {size} bytes; resuming"));
                     drop(partial);
-                    tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                    let wait = self.client.transport().backoff(attempt);
+                    reporter.blob(blob, Event::Retrying { attempt: attempt + 1, wait });
+                    tokio::time::sleep(wait).await;
                 }
                 Received::Broken(source) => {
                     let (registry, what) =
@@ -251,12 +291,18 @@ impl Downloads<'_> {
 
     /// This process's partial file for the blob (waiting while another process downloads
     /// it); `None` when the blob is in the store by now.
-    async fn claim(&self, digest: &Digest) -> Result<Option<PartialBlob<'_>>, TransferError> {
+    async fn claim(&self, blob: &Blob, reporter: &dyn Reporter) -> Result<Option<PartialBlob<'_>>, TransferError> {
+        let mut said = false;
         loop {
-            match self.store.claim_download(digest)? {
+            match self.store.claim_download(&blob.digest)? {
                 Claim::Mine(partial) => return Ok(Some(partial)),
                 Claim::Present => return Ok(None),
-                Claim::Busy => tokio::time::sleep(Duration::from_millis(200)).await,
+                Claim::Busy => {
+                    if !std::mem::replace(&mut said, true) {
+                        reporter.blob(blob, Event::WaitingForOther);
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
             }
         }
     }
@@ -269,8 +315,16 @@ impl Downloads<'_> {
         blob: &Blob,
         reporter: &dyn Reporter,
     ) -> Result<Received, TransferError> {
+        let (notice, mut waited) = (self.client.transport().notice_every(), Duration::ZERO);
         loop {
-            match response.chunk().await {
+            // A body that stops is said every `notice` until the read times out and is retried.
+            let Ok(next) = tokio::time::timeout(notice, response.chunk()).await else {
+                waited += notice;
+                reporter.blob(blob, Event::Stalled(waited));
+                continue;
+            };
+            waited = Duration::ZERO;
+            match next {
                 Ok(Some(chunk)) if partial.offset() + chunk.len() as u64 > blob.size => return Ok(Received::TooLong),
                 Ok(Some(chunk)) => {
                     partial.write(&chunk)?;

@@ -77,7 +77,7 @@ async fn refetch(store: &Store, broken: &Broken, fetch: &Fetch<'_>) -> Result<()
     let platforms = if broken.platforms.is_empty() { vec![Platform::host()] } else { broken.platforms.clone() };
     let mut outcome = Ok(());
     for platform in &platforms {
-        let options = PullOptions { platform, downloads: fetch.downloads };
+        let options = PullOptions { platform, platform_required: false, downloads: fetch.downloads };
         if let Err(err) = pull(&sources, store, &by_digest, &options, fetch.reporter.clone()).await {
             outcome = Err(Unmendable::Pull(err));
             break;

@@ -30,10 +30,18 @@ impl Blob {
 pub(crate) enum Event {
     /// Push: it will be looked at (docker's `Preparing`).
     Waiting,
-    /// Its bytes start to move.
-    Started,
     /// This many bytes of it have moved, counted from its start.
     Progress(u64),
+    /// This many bytes of it were already there (an earlier run's or attempt's): its transfer
+    /// goes on from here, and they are not counted in its rate.
+    Resumed(u64),
+    /// Its transfer failed for now and is tried again after `wait`, as attempt `attempt`
+    /// (docker's `Retrying in N seconds`).
+    Retrying { attempt: u32, wait: std::time::Duration },
+    /// No byte of it arrived for this long; the transfer waits on (until the read times out).
+    Stalled(std::time::Duration),
+    /// Another hoist process is moving it; this one waits for that one to finish.
+    WaitingForOther,
     /// The copy in the store was damaged (how) and is fetched again.
     Damaged(String),
     /// It is where it has to be.

@@ -38,6 +38,35 @@ impl crate::registry::Log for StderrLog {
     fn warning(&self, text: &str) {
         status(&format!("WARNING: {text}"));
     }
+
+    fn retrying(&self, _registry: &str, retry: &crate::registry::Retry) {
+        let (attempt, attempts) = (retry.attempt, retry.attempts);
+        status(&format!("{} (attempt {attempt} of {attempts}): {}", retrying_in(retry.wait), retry.cause));
+    }
+
+    fn waiting(&self, registry: &str, waited: std::time::Duration) {
+        status(&format!("Waiting for {registry} to answer ({} so far)", crate::registry::human_duration(waited)));
+    }
+}
+
+/// docker's `Retrying in N seconds`.
+pub(crate) fn retrying_in(wait: std::time::Duration) -> String {
+    let seconds = crate::registry::whole_seconds(wait);
+    format!("Retrying in {seconds} second{}", crate::registry::plural(seconds))
+}
+
+/// An error whose hint only the command knows (the image's own name, say): it is shown in place
+/// of any hint its causes carry. Used as the outermost context of an `anyhow::Error`.
+#[derive(Debug)]
+pub(crate) struct Hinted {
+    pub message: String,
+    pub hint: String,
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.message)
+    }
 }
 
 /// Renders an error once: the message, each cause on its own line, then hints.
@@ -48,7 +77,8 @@ pub(crate) fn print_error(error: &anyhow::Error) {
         let _ = writeln!(err, "  caused by: {}", escape(&cause.to_string()));
     }
     // The outermost hint is the most specific one (it knows the image, not only the blob).
-    if let Some(hint) = error.chain().find_map(hint_of) {
+    let own = error.downcast_ref::<Hinted>().map(|hinted| hinted.hint.clone());
+    if let Some(hint) = own.or_else(|| error.chain().find_map(hint_of)) {
         let _ = writeln!(err, "hint: {}", escape(&hint));
     }
 }

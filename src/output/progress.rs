@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::line;
 use crate::digest::Digest;
@@ -49,6 +49,14 @@ pub(crate) fn reporter(direction: Direction, quiet: bool) -> Arc<dyn Reporter> {
     }
 }
 
+/// What a layer waits for when another process is downloading it into the same store.
+const WAITING_FOR_OTHER: &str = "Waiting for another hoist process to download it";
+
+/// A layer whose bytes stopped coming.
+fn stalled(waited: std::time::Duration) -> String {
+    format!("Waiting for the registry: no data for {}", crate::registry::human_duration(waited))
+}
+
 fn warn_damaged(digest: &Digest, damage: &str) {
     super::status(&format!("WARNING: blob {digest} in the store is damaged ({damage}); fetching it again"));
 }
@@ -74,7 +82,16 @@ impl Reporter for Lines {
             Event::Done(outcome) => {
                 let _ = line(&format!("{short}: {}", self.direction.outcome(&outcome)));
             }
-            Event::Started | Event::Progress(_) => {}
+            Event::Retrying { wait, .. } => {
+                let _ = line(&format!("{short}: {}", super::retrying_in(wait)));
+            }
+            Event::WaitingForOther => {
+                let _ = line(&format!("{short}: {WAITING_FOR_OTHER}"));
+            }
+            Event::Stalled(waited) => {
+                let _ = line(&format!("{short}: {}", stalled(waited)));
+            }
+            Event::Progress(_) | Event::Resumed(_) => {}
         }
     }
 }
@@ -99,8 +116,11 @@ impl Reporter for Bars {
             Event::Waiting => {
                 self.bar(blob, Some("Preparing"));
             }
-            Event::Started => self.moving(blob, 0),
-            Event::Progress(done) => self.moving(blob, done),
+            Event::Progress(done) => self.moving(blob, done, false),
+            Event::Resumed(done) => self.moving(blob, done, true),
+            Event::Retrying { wait, .. } => self.say(blob, super::retrying_in(wait)),
+            Event::WaitingForOther => self.say(blob, WAITING_FOR_OTHER.to_string()),
+            Event::Stalled(waited) => self.say(blob, stalled(waited)),
             Event::Done(outcome) => self.finish(blob, self.direction.outcome(&outcome)),
         }
     }
@@ -121,16 +141,24 @@ impl Bars {
             .clone()
     }
 
-    fn moving(&self, blob: &Blob, done: u64) {
+    /// The layer's bar at `done` bytes. Its rate counts from where this run's bytes started
+    /// moving (`resumed`: from here), so bytes already on disk do not count as speed.
+    fn moving(&self, blob: &Blob, done: u64, resumed: bool) {
         let bar = self.bar(blob, None);
-        if bar.message() != self.direction.moving() {
-            let template = "{prefix}: {msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}";
-            let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
-            bar.set_style(style.progress_chars("=> "));
+        if resumed || bar.message() != self.direction.moving() {
+            bar.set_style(moving_style(done));
             bar.set_length(blob.size);
             bar.set_message(self.direction.moving());
+            bar.reset_elapsed();
         }
         bar.set_position(done);
+    }
+
+    /// Words in place of the layer's bar until its bytes move again.
+    fn say(&self, blob: &Blob, message: String) {
+        let bar = self.bar(blob, None);
+        bar.set_style(text_style());
+        bar.set_message(message);
     }
 
     fn finish(&self, blob: &Blob, message: String) {
@@ -138,6 +166,19 @@ impl Bars {
         bar.set_style(text_style());
         bar.finish_with_message(super::escape(&message).into_owned());
     }
+}
+
+/// A bar with bytes and the rate of the bytes moved since `start` (indicatif's own rate would
+/// count a resumed download's first jump as speed).
+fn moving_style(start: u64) -> ProgressStyle {
+    let template = "{prefix}: {msg} [{bar:40}] {bytes}/{total_bytes} {rate}";
+    let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+    style.progress_chars("=> ").with_key("rate", move |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+        // Over at least a second: the first piece to arrive is not a burst of speed.
+        let seconds = state.elapsed().as_secs_f64().max(1.0);
+        let rate = state.pos().saturating_sub(start) as f64 / seconds;
+        let _ = write!(out, "{}/s", HumanBytes(rate as u64));
+    })
 }
 
 fn text_style() -> ProgressStyle {

@@ -129,22 +129,39 @@ impl RegistryClient {
         // Loopback and insecure registries: HTTPS and plain HTTP are asked at once (one after
         // the other would cost round trips on a far link), and HTTPS wins where it answers.
         let http = self.parse_base(&format!("http://{}/", self.host))?;
-        let (over_https, over_http) = tokio::join!(self.ping(&https, 1), self.ping(&http, 1));
+        let (over_https, over_http) = self.race(&https, &http).await;
         let https_error = match over_https {
             Ok(()) => return Ok(https),
-            Err(err @ RegistryError::Connect { .. }) => err,
+            Err(err) if err.is_unreachable() => err,
             Err(err) => return Err(err),
         };
         match over_http {
-            Ok(()) => Ok(http),
+            Some(Ok(())) => Ok(http),
             // 400 is an HTTPS server refusing plain HTTP: the HTTPS failure is the story.
-            Err(RegistryError::Status { status: 400, .. }) => Err(https_error),
-            // Neither answered yet, or only for now (a registry starting, a flaky link): plain
-            // HTTP is tried again, as every request is.
-            Err(err) if is_worth_retrying(&err) => {
-                self.ping(&http, super::transport::ATTEMPTS - 1).await.map(|()| http)
+            Some(Err(RegistryError::Status { status: 400, .. })) => Err(https_error),
+            Some(Err(err)) => Err(err),
+            None => unreachable!("plain HTTP is only left unasked when HTTPS answered"),
+        }
+    }
+
+    /// A quiet HTTPS probe and a plain-HTTP ping at once; the plain one is not waited for
+    /// when HTTPS answers first.
+    async fn race(&self, https: &Url, http: &Url) -> (Result<(), RegistryError>, Option<Result<(), RegistryError>>) {
+        let over_https = self.ping_with(https, Ping::Probe);
+        let over_http = self.ping_with(http, Ping::Attempts(super::transport::ATTEMPTS));
+        tokio::pin!(over_https, over_http);
+        let mut http_outcome = None;
+        loop {
+            tokio::select! {
+                outcome = &mut over_https => {
+                    if outcome.is_ok() {
+                        return (outcome, None);
+                    }
+                    let http = match http_outcome { Some(http) => http, None => over_http.await };
+                    return (outcome, Some(http));
+                }
+                outcome = &mut over_http, if http_outcome.is_none() => http_outcome = Some(outcome),
             }
-            Err(err) => Err(err),
         }
     }
 
@@ -157,9 +174,17 @@ impl RegistryClient {
 
     /// `GET /v2/`: proves the registry is there and learns its authentication challenge.
     async fn ping(&self, base: &Url, attempts: u32) -> Result<(), RegistryError> {
+        self.ping_with(base, Ping::Attempts(attempts)).await
+    }
+
+    async fn ping_with(&self, base: &Url, how: Ping) -> Result<(), RegistryError> {
         let url = join(base, "v2/")?;
         let client = self.transport.client(&self.host)?;
-        let response = self.transport.send_with_attempts(&self.host, attempts, || Ok(client.get(url.clone()))).await?;
+        let make = || Ok(client.get(url.clone()));
+        let response = match how {
+            Ping::Attempts(attempts) => self.transport.send_with_attempts(&self.host, attempts, make).await?,
+            Ping::Probe => self.transport.probe(&self.host, make).await?,
+        };
         self.remember_challenge(&response);
         if response.status().is_success() || response.status() == StatusCode::UNAUTHORIZED {
             Ok(())
@@ -336,13 +361,13 @@ impl RegistryClient {
     }
 }
 
-/// A failure that a later attempt may not meet: no connection, or a transient status.
-fn is_worth_retrying(error: &RegistryError) -> bool {
-    match error {
-        RegistryError::Connect { .. } | RegistryError::RateLimited { .. } => true,
-        RegistryError::Status { status, .. } => StatusCode::from_u16(*status).is_ok_and(super::transport::is_transient),
-        _ => false,
-    }
+/// How `/v2/` is asked.
+#[derive(Clone, Copy)]
+enum Ping {
+    /// With retries, and notices while it waits.
+    Attempts(u32),
+    /// Once, quietly.
+    Probe,
 }
 
 /// Whether a TLS handshake failed because the server answered in plain HTTP.

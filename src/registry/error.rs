@@ -20,6 +20,17 @@ pub(crate) enum RegistryError {
         #[source]
         source: reqwest::Error,
     },
+    /// A registry whose host name does not resolve: one line, not the resolver's whole chain.
+    #[error("cannot reach {registry}: its name does not resolve ({reason})")]
+    Unresolved { registry: String, reason: String },
+    /// A registry that accepted no connection, or sent no answer, however often it was asked.
+    #[error("{registry} did not answer ({how})")]
+    NoAnswer {
+        registry: String,
+        how: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("the connection to {registry} failed during {what}")]
     Transfer {
         registry: String,
@@ -56,10 +67,23 @@ impl RegistryError {
         RegistryError::Connect { registry: registry.into(), source: super::safe_url::redact_error(source) }
     }
 
+    /// No connection or no answer within the timeouts, after `how` (attempts and waits).
+    pub(crate) fn no_answer(registry: &str, how: String, source: reqwest::Error) -> RegistryError {
+        RegistryError::NoAnswer { registry: registry.into(), how, source: super::safe_url::redact_error(source) }
+    }
+
     /// A body broke off; its URL is redacted in the message.
     pub(crate) fn transfer(registry: &str, what: impl Into<String>, source: reqwest::Error) -> RegistryError {
         let source = super::safe_url::redact_error(source);
         RegistryError::Transfer { registry: registry.into(), what: what.into(), source }
+    }
+
+    /// Whether the registry could not be reached at all (no name, no connection, no answer).
+    pub(crate) fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            RegistryError::Connect { .. } | RegistryError::NoAnswer { .. } | RegistryError::Unresolved { .. }
+        )
     }
 
     /// What to suggest to the person who saw this error.

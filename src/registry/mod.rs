@@ -17,7 +17,7 @@ pub use auth::parse_challenge;
 pub(crate) use client::RegistryClient;
 pub(crate) use error::RegistryError;
 pub(crate) use manifests::FetchedManifest;
-pub(crate) use transport::{Log, Transport};
+pub(crate) use transport::{Log, Retry, Transport, human_duration, plural, whole_seconds};
 
 /// `HOST[:PORT]` of a URL, as registries and `certs.d` folders name hosts.
 pub(crate) fn host_port(url: &reqwest::Url) -> String {

@@ -422,7 +422,9 @@ impl Upload<'_> {
 /// Errors a resumed upload can get past: the connection, not the registry's judgement.
 fn broken_or(err: RegistryError) -> Result<Step, RegistryError> {
     match err {
-        RegistryError::Connect { .. } | RegistryError::Transfer { .. } => Ok(Step::Broken(err)),
+        RegistryError::Connect { .. } | RegistryError::NoAnswer { .. } | RegistryError::Transfer { .. } => {
+            Ok(Step::Broken(err))
+        }
         err => Err(err),
     }
 }

@@ -217,6 +217,10 @@ fn system_check_finds_damage_and_repair_mends_it() {
         deleted 2 blobs nothing needs
         the store is sound
         ----- stderr -----
+        Retrying in 1 second (attempt 2 of 5): cannot reach 127.0.0.1:1: Connection refused (os error 111)
+        Retrying in 1 second (attempt 3 of 5): cannot reach 127.0.0.1:1: Connection refused (os error 111)
+        Retrying in 1 second (attempt 4 of 5): cannot reach 127.0.0.1:1: Connection refused (os error 111)
+        Retrying in 1 second (attempt 5 of 5): cannot reach 127.0.0.1:1: Connection refused (os error 111)
         ");
     assert_outcome!(filters, context.hoist(&["system", "check"]), @r"
         success: true

@@ -57,6 +57,8 @@ fn rm_on_a_full_disk_prints_only_what_it_did() {
 fn load_from_stdin_on_a_full_disk_names_the_store_folder() {
     let Some(tmpfs) = Tmpfs::mount("load_from_stdin_on_a_full_disk_names_the_store_folder", 8 << 20) else { return };
     let (context, root) = store_on(&tmpfs);
+    // An empty folder made for the store: a reading command lays the store out in it.
+    std::fs::create_dir_all(&root).unwrap();
     hoist_at(&context, &root, &["images"]).success();
     let filler = tmpfs.fill();
     let archive = docker_archive(&[ArchiveImage::new(&["full/load:1"], &[&[("data", &fixtures::noise(3, 64 << 10))]])]);

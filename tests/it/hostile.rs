@@ -181,9 +181,13 @@ fn a_registry_that_stalls_mid_blob_is_an_error_not_a_hang() {
         context
             .command()
             .env("HOIST_TEST_READ_TIMEOUT_MS", "300")
+            .env("HOIST_TEST_NOTICE_MS", "100")
             .args(["pull", &format!("{}/slow/app:1", registry.addr())]),
     );
     assert_eq!(outcome.code, 1, "{outcome:?}");
+    // Not silent while it waits: the layer says it waits for data, then that it retries.
+    assert!(outcome.stdout.contains(": Waiting for the registry: no data for 100 ms"), "{}", outcome.stdout);
+    assert!(outcome.stdout.contains(": Retrying in 1 second"), "{}", outcome.stdout);
     assert!(outcome.stderr.contains(&format!("the connection to {} failed", registry.addr())), "{}", outcome.stderr);
     assert!(started.elapsed() < Duration::from_secs(30), "it gave up in {:?}", started.elapsed());
     assert_consistent(&context.root());

@@ -38,6 +38,8 @@ pub enum Fault {
     CutRequestAfter { bytes: u64, times: usize },
     /// Sends the headers and the first `bytes` body bytes, then closes; for the first `times` requests.
     CutAfter { bytes: u64, times: usize },
+    /// Forwards requests and answers, bodies at `bytes_per_second` both ways: a slow link.
+    Throttle { bytes_per_second: u64 },
     /// Answers `status` without asking the registry (429 with `Retry-After: 1`); `times` times.
     Fail { status: u16, times: usize },
     /// Answers `307` to `http://TO/SAME-PATH-AND-QUERY`.
@@ -102,6 +104,11 @@ impl Faults {
     /// Cuts the body of the first `times` requests (until narrowed) after `bytes` bytes.
     pub fn cut_request_after(self, bytes: u64, times: usize) -> Faults {
         self.with("", None, Fault::CutRequestAfter { bytes, times })
+    }
+
+    /// Sends every body (of requests and answers, until narrowed) at `bytes_per_second`.
+    pub fn throttle(self, bytes_per_second: u64) -> Faults {
+        self.with("", None, Fault::Throttle { bytes_per_second })
     }
 
     /// Lets the first `times` requests (of any path, until narrowed with `on`/`method`) through.
@@ -269,8 +276,13 @@ fn exchange(
     let expects_continue = head.header("expect").is_some_and(|value| value.eq_ignore_ascii_case("100-continue"));
     let request_framing = head.framing(None);
     let mut shaper = Shaper::default();
+    let mut request_shaper = Shaper::default();
     match seen.fault.clone() {
         Some(Fault::CutAfter { bytes, .. }) => shaper.cut = Some(bytes),
+        Some(Fault::Throttle { bytes_per_second }) => {
+            shaper.rate = Some(bytes_per_second);
+            request_shaper.rate = Some(bytes_per_second);
+        }
         Some(Fault::FlipByte) => shaper.flip = Some(0),
         None | Some(Fault::Pass { .. } | Fault::DropResponse { .. } | Fault::CutRequestAfter { .. }) => {}
         Some(fault) => {
@@ -296,7 +308,7 @@ fn exchange(
         std::thread::sleep(Duration::from_millis(200));
         return Ok(()); // both connections close with no answer
     }
-    relay_body(reader, &mut upstream, request_framing, &mut Shaper::default())?;
+    relay_body(reader, &mut upstream, request_framing, &mut request_shaper)?;
 
     let mut upstream = BufReader::new(upstream);
     let response = loop {
@@ -345,6 +357,7 @@ fn answer(writer: &mut TcpStream, fault: Fault, seen: &mut SeenRequest) -> io::R
         Fault::GarbageManifest => (200, "OK", vec![manifest], br#"{"schemaVersion": 2, "layers": [{,"#.to_vec(), None),
         Fault::HugeManifest { bytes } => (200, "OK", vec![manifest], Vec::new(), Some(bytes)),
         Fault::CutAfter { .. }
+        | Fault::Throttle { .. }
         | Fault::FlipByte
         | Fault::Pass { .. }
         | Fault::DropResponse { .. }

@@ -136,6 +136,8 @@ pub fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
 pub struct Shaper {
     pub flip: Option<u64>,
     pub cut: Option<u64>,
+    /// Bytes per second: a slow link (each piece waits as long as it would take on one).
+    pub rate: Option<u64>,
     pub passed: u64,
 }
 
@@ -152,6 +154,9 @@ impl Shaper {
             None => piece.len(),
         };
         self.passed += keep as u64;
+        if let Some(rate) = self.rate.filter(|rate| *rate > 0) {
+            std::thread::sleep(std::time::Duration::from_secs_f64(keep as f64 / rate as f64));
+        }
         keep
     }
 }

@@ -14,7 +14,9 @@ pub mod keyring;
 pub mod peers;
 pub mod registry;
 pub mod snapshot;
+pub mod stalled;
 pub mod store;
+pub mod terminal;
 pub mod tmpfs;
 pub mod token;
 
