@@ -114,10 +114,12 @@ complete -c hoist -n "__fish_hoist_using_subcommand tag" -l insecure-registry -d
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand images" -s f -l filter -d 'Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand images" -s a -l all -d 'Show all images (by default intermediate images, the bases of others, are hidden)'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l digests -d 'Show digests'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'

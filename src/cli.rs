@@ -11,6 +11,7 @@ use help::{about, examples, no_scheme};
 
 use crate::config::InsecureEntry;
 use crate::image::Platform;
+use crate::image::filter::Filter;
 use crate::output::format::Format;
 
 /// A daemonless, Docker-compatible client for container image registries.
@@ -246,9 +247,16 @@ pub(crate) struct TagArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ImagesArgs {
-    /// Only images of this repository (and tag)
+    /// Only images of this repository (and tag); `*` and `?` match within one path component
     #[arg(value_name = "REPOSITORY[:TAG]")]
-    pub filter: Option<String>,
+    pub pattern: Option<String>,
+    /// Show all images (by default intermediate images, the bases of others, are hidden)
+    #[arg(short, long)]
+    pub all: bool,
+    /// Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`,
+    /// `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)
+    #[arg(short, long = "filter", value_name = "FILTER", value_parser = Filter::listing)]
+    pub filters: Vec<Filter>,
     /// Only show image IDs
     #[arg(short, long)]
     pub quiet: bool,

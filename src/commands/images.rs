@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::Context;
 use crate::cli::ImagesArgs;
-use crate::image::{self, Kind, Summary};
+use crate::image::filter::{Filter, FilterKey};
+use crate::image::{self, Kind, Summary, listing};
 use crate::output::format::{self, Format, shape};
-use crate::reference::Reference;
 use crate::store::NameEntry;
 use crate::{output, units};
 
@@ -48,11 +48,13 @@ impl format::Row for Row {
 
 pub(super) fn run(args: ImagesArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.existing_store()?;
-    let filter = args.filter.as_deref().map(Reference::parse).transpose()?;
     let now = jiff::Timestamp::now();
-    let listed: Vec<(NameEntry, Summary)> =
-        image::list(&store)?.into_iter().filter(|(entry, _)| matches(entry, filter.as_ref())).collect();
-    warn_dangling(&listed);
+    let images = image::list(&store)?;
+    warn_dangling(&images);
+    let mut filters = args.filters.clone();
+    // docker's CLI: `images PATTERN` is `-f reference=PATTERN`.
+    filters.extend(args.pattern.iter().map(|pattern| Filter { key: FilterKey::Reference, value: pattern.clone() }));
+    let listed = listing::select(&store, &images, &filters, args.all)?;
     let (format, table) = effective_format(&args);
     // docker fills DIGEST only when it is shown (`--digests`, or a format that names it).
     let digests = args.digests || format.contains("{{.Digest}}");
@@ -94,18 +96,13 @@ fn warn_dangling(listed: &[(NameEntry, Summary)]) {
     }
 }
 
-/// `REPO` matches every tag of the repository; `REPO:TAG` only that tag.
-fn matches(entry: &NameEntry, filter: Option<&Reference>) -> bool {
-    let Some(filter) = filter else { return true };
-    let Some(reference) = &entry.reference else { return false };
-    reference.name() == filter.name() && (filter.tag().is_none() || reference.tag() == filter.tag())
-}
-
 fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: bool, digests: bool) -> Row {
-    let (repository, tag) = match &entry.reference {
-        Some(reference) => (reference.familiar_name(), reference.tag().unwrap_or(NONE).to_string()),
-        None => (NONE.to_string(), NONE.to_string()),
+    let (repository, tag) = match (&entry.reference, &entry.repository) {
+        (Some(reference), _) => (reference.familiar_name(), reference.tag().unwrap_or(NONE).to_string()),
+        (None, Some(repository)) => (repository.familiar_name(), NONE.to_string()),
+        (None, None) => (NONE.to_string(), NONE.to_string()),
     };
+    let digests = digests && !listing::is_unnamed(entry);
     let created = summary.created.as_deref().and_then(|text| text.parse::<jiff::Timestamp>().ok());
     let id = if no_trunc { summary.id.to_string() } else { summary.id.hex()[..12].to_string() };
     Row {
