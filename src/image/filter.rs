@@ -45,7 +45,6 @@ impl Filter {
     }
 
     /// A filter of `image prune --filter`.
-    #[allow(dead_code, reason = "used by `image prune`, next")]
     pub(crate) fn prune(text: &str) -> Result<Filter, String> {
         use FilterKey::*;
         Self::parse(text, &[Label, NotLabel, Until])

@@ -78,6 +78,26 @@ impl IndexGuard<'_> {
         named_entries(&self.entries)
     }
 
+    /// The entries whose image ID annotation is `id`, and those without one that `unannotated`
+    /// says hold it (another tool's entries, which only their content can tell).
+    pub fn entries_of(&self, id: &str, unannotated: impl Fn(&NameEntry) -> bool) -> Vec<NameEntry> {
+        let candidates: Vec<Descriptor> = self
+            .entries
+            .iter()
+            .filter(|entry| {
+                let annotation = entry.annotations().as_ref().and_then(|annotations| annotations.get(IMAGE_ID));
+                annotation.is_none_or(|annotation| annotation == id)
+            })
+            .cloned()
+            .collect();
+        named_entries(&candidates)
+            .into_iter()
+            .filter(|entry| {
+                entry.annotation(IMAGE_ID) == Some(id) || (entry.annotation(IMAGE_ID).is_none() && unannotated(entry))
+            })
+            .collect()
+    }
+
     pub fn get(&self, reference: &Reference) -> Option<NameEntry> {
         self.names().into_iter().find(|entry| entry.reference.as_ref() == Some(reference))
     }

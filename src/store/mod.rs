@@ -36,8 +36,10 @@ use std::path::{Path, PathBuf};
 pub(crate) use blobs::{BlobWriter, SealedBlob};
 pub(crate) use check::{BlobCheck, Blobs};
 pub(crate) use error::{Damage, StoreError};
+pub(crate) use gc::Collected;
 pub(crate) use index::{IMAGE_ID, IndexGuard, NameEntry, REF_NAME, ref_name};
 pub(crate) use partial::{Claim, PartialBlob};
+pub(crate) use sources::Sources;
 pub(crate) use verify::Presence;
 
 use crate::digest::{Digest, Mismatch, Verifier};
