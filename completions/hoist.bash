@@ -2063,14 +2063,14 @@ _hoist_local_images() {
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
             --config|--filter|--format|--human|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) ((i++)) ;;
-            -*) ;;
+            -*|image) ;;
             *) command="${word}"; break ;;
         esac
     done
     local -a what
     case "${command}" in
-        tag|rm|rmi|inspect|save|history) what=(images --ids) ;;
-        push) what=(images) ;;
+        rm|remove|tag|inspect|history|save|tag|rm|rmi|inspect|save|history) what=(images --ids) ;;
+        push|push) what=(images) ;;
         *) return 1 ;;
     esac
     if declare -F _get_comp_words_by_ref >/dev/null; then

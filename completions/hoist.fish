@@ -400,6 +400,12 @@ complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcom
 complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show what the store holds and what a prune would free'
 
 # Local images, from the store: `hoist __complete images`.
+complete -c hoist -n "__fish_hoist_using_subcommand rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand remove" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand history" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand save" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -f -a "(hoist __complete images --ids 2>/dev/null)"
@@ -407,3 +413,11 @@ complete -c hoist -n "__fish_hoist_using_subcommand inspect" -f -a "(hoist __com
 complete -c hoist -n "__fish_hoist_using_subcommand save" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand history" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand push" -f -a "(hoist __complete images 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand push" -f -a "(hoist __complete images 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -f -a "(hoist __complete images 2>/dev/null)"

@@ -356,3 +356,27 @@ fn system_df_counts_each_blob_once_and_what_a_prune_frees() {
     let after = context.hoist(&["system", "df", "--format", "{{.TotalCount}} {{.Reclaimable}}"]).success().stdout;
     assert_eq!(after, "1 0B (0%)\n", "before: {reclaimable}");
 }
+
+#[test]
+fn docker_s_image_forms_are_the_plain_commands() {
+    let context = TestContext::new();
+    let id = context.import("forms/app:1", &[("a", b"a")]);
+    let listed = context.hoist(&["images"]).success().stdout;
+    assert_eq!(context.hoist(&["image", "ls"]).success().stdout, listed);
+    assert_eq!(context.hoist(&["image", "list", "-q"]).success().stdout, format!("{}\n", &id[7..19]));
+    context.hoist(&["image", "tag", "forms/app:1", "forms/app:2"]).success();
+    let inspected = context.hoist(&["image", "inspect", "-f", "{{.RepoTags}}", "forms/app:1"]).success().stdout;
+    assert_eq!(inspected, "[forms/app:1 forms/app:2]\n");
+    let archive = context.path("forms.tar");
+    context.hoist(&["image", "save", "-o", archive.to_str().unwrap(), "forms/app:2"]).success();
+    let removed = context.hoist(&["image", "remove", "forms/app:2"]).success().stdout;
+    assert_eq!(removed, "Untagged: forms/app:2\n");
+    context.hoist(&["image", "load", "-i", archive.to_str().unwrap()]).success();
+    let help = context.hoist(&["image", "--help"]).success().stdout;
+    for form in ["ls", "rm", "pull", "push", "tag", "inspect", "history", "save", "load", "import", "prune"] {
+        assert!(help.contains(&format!("\n  {form} ")), "{form} in:\n{help}");
+    }
+    assert!(help.contains("[alias: list]") && help.contains("[alias: remove]"), "{help}");
+    let outcome = context.hoist(&["image", "prune", "--filter", "dangling=true"]).failure(2);
+    assert!(outcome.stderr.contains("Invalid filter 'dangling'"), "{}", outcome.stderr);
+}
