@@ -14,12 +14,18 @@ const DANGLING_WARNING: &str = "WARNING! This will remove all dangling images.";
 const ALL_WARNING: &str = "WARNING! This will remove all images without at least one container associated to them.";
 
 pub(super) fn run(args: PruneArgs, context: &Context) -> anyhow::Result<()> {
-    let store = context.existing_store()?;
     if !args.force && !confirmed(if args.all { ALL_WARNING } else { DANGLING_WARNING })? {
         return Ok(());
     }
-    let pruned = prune::prune(&store, args.all, &args.filters)
-        .with_context(|| format!("cannot prune the store at {}", store.root().display()))?;
+    // With no store there is nothing to prune, and none is made.
+    let pruned = match context.root.exists() {
+        true => {
+            let store = context.existing_store()?;
+            prune::prune(&store, args.all, &args.filters)
+                .with_context(|| format!("cannot prune the store at {}", store.root().display()))?
+        }
+        false => prune::Pruned { lines: Vec::new(), reclaimed: 0 },
+    };
     let mut text = String::new();
     if !pruned.lines.is_empty() {
         text.push_str("Deleted Images:\n");

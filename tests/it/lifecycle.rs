@@ -84,6 +84,7 @@ fn a_pull_that_moves_a_name_leaves_the_repository_with_tag_none() {
     let other = format!("hoist-lifecycle-{}/other:1", std::process::id());
     let old = labelled_image(&[&reference], &label, "old", "2024-01-01T00:00:00Z");
     let new = labelled_image(&[&other], &label, "new", "2024-01-02T00:00:00Z");
+    let ids = vec![old.id(), new.id()];
     context.hoist(&["load", "-i", context.write("old.tar", &fixtures::docker_archive(&[old])).to_str().unwrap()]);
     context.hoist(&["push", &reference]).success();
     docker(&["pull", "-q", &reference]).success();
@@ -100,6 +101,14 @@ fn a_pull_that_moves_a_name_leaves_the_repository_with_tag_none() {
     // The image the name left keeps its blobs: the store is whole, and nothing is collected.
     let check = context.hoist(&["system", "check"]).success();
     assert!(check.stdout.ends_with("the store is sound\n"), "{}", check.stdout);
+    // It keeps its repository's digest reference, which names it.
+    let digests = same_as_docker(&context, &["image", "inspect", "-f", "{{.RepoTags}} {{.RepoDigests}}", &ids[0]]);
+    let repo_digest = digests.trim().trim_start_matches("[] [").trim_end_matches(']').to_string();
+    assert!(repo_digest.contains("/lifecycle/app@sha256:"), "{digests}");
+    let expected = docker(&["rmi", &repo_digest]).success();
+    let actual = context.hoist(&["rmi", &repo_digest]).success();
+    assert_eq!(normalise_removal(&actual.stdout, &ids), normalise_removal(&expected.stdout, &ids));
+    assert!(actual.stdout.starts_with(&format!("Untagged: {repo_digest}\nDeleted: {}\n", ids[0])), "{}", actual.stdout);
 }
 
 #[test]
@@ -266,6 +275,11 @@ fn prune_counts_the_partial_downloads_it_frees() {
     assert_eq!(outcome.stdout, "Total reclaimed space: 1.5kB\n");
     let kept = context.hoist(&["images", "--format", "{{.Repository}}:{{.Tag}}"]).success().stdout;
     assert_eq!(kept, "keep/me:1\n");
+    // No store: nothing to prune, and none is made.
+    let absent = context.path("absent");
+    let outcome = context.hoist(&["--root", absent.to_str().unwrap(), "image", "prune", "-a", "-f"]).success();
+    assert_eq!(outcome.stdout, "Total reclaimed space: 0B\n");
+    assert!(!absent.exists());
 }
 
 /// An image whose history has an empty step and a command longer than docker's column.
