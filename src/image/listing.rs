@@ -8,7 +8,7 @@ use super::{Image, Kind, LookupError, Platform, Summary, lookup};
 use crate::digest::Digest;
 use crate::store::{NameEntry, Store};
 
-/// What an entry is called, for people: its name, the repository it was left in, or neither.
+/// Whether an entry has neither a name nor a repository it was left in (`<none> <none>`).
 pub(crate) fn is_unnamed(entry: &NameEntry) -> bool {
     entry.reference.is_none() && entry.repository.is_none()
 }

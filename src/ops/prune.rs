@@ -73,7 +73,9 @@ fn chosen(
     }
     Ok(order
         .into_iter()
-        .map(|summary| (holders.remove(&summary.id).unwrap_or_default(), summary))
-        .map(|(t, s)| (s, t))
+        .map(|summary| {
+            let targets = holders.remove(&summary.id).unwrap_or_default();
+            (summary, targets)
+        })
         .collect())
 }
