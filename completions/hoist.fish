@@ -46,6 +46,8 @@ complete -c hoist -n "__fish_hoist_needs_command" -f -a "inspect" -d 'Show a loc
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "save" -d 'Write images to a `docker save` archive'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "history" -d 'Show the history of an image: its layers and the steps that made them'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "image" -d 'Manage images: docker\'s `image` commands (`image ls`, `image rm`, `image prune`, ...)'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "system" -d 'Manage the local store'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
@@ -114,10 +116,12 @@ complete -c hoist -n "__fish_hoist_using_subcommand tag" -l insecure-registry -d
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand images" -s f -l filter -d 'Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand images" -s a -l all -d 'Show all images (by default intermediate images, the bases of others, are hidden)'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l digests -d 'Show digests'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
@@ -167,14 +171,168 @@ complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l format -d 'Format the output: `table`, `table TEMPLATE`, `json` or a Go template, with docker\'s fields (`{{.ID}}`, `{{.CreatedSince}}`, `{{.CreatedBy}}`, `{{.Size}}`, `{{.Comment}}`)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
+complete -c hoist -n "__fish_hoist_using_subcommand history" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand history" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "ls" -d 'List local images (`hoist images`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "list" -d 'List local images (`hoist images`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix (`hoist rm`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "remove" -d 'Remove local images by name, ID or ID prefix (`hoist rm`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "pull" -d 'Download an image from a registry into the local store (`hoist pull`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "push" -d 'Upload a local image to a registry (`hoist push`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "tag" -d 'Give a local image another name (`hoist tag`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "inspect" -d 'Show a local image\'s details as JSON (`hoist inspect`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "history" -d 'Show the history of an image (`hoist history`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "save" -d 'Write images to a `docker save` archive (`hoist save`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive (`hoist load`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball (`hoist import`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "prune" -d 'Remove unused images, the blobs nothing needs and abandoned partial downloads'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and not __fish_seen_subcommand_from ls list rm remove pull push tag inspect history save load import prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (by default intermediate images, the bases of others, are hidden)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show image IDs'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (by default intermediate images, the bases of others, are hidden)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only show image IDs'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l digests -d 'Show digests'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l no-trunc -d 'Don\'t truncate output'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'The platform to pull from a multi-platform image [default: the host\'s]' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Only print the image\'s full reference'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -l platform -d 'Push only this platform\'s image of a multi-platform one' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -s a -l all-tags -d 'Push every tag of the repository that the store holds'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Only print the pushed digest'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format the output: `json` (one compact array) or a Go template over `docker image inspect`\'s object (`{{index .RepoDigests 0}}`, `{{json .Config}}`) [default: indented JSON]' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -l type -d 'Only inspect objects of this type: `image` (the only kind hoist has)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Format the output: `table`, `table TEMPLATE`, `json` or a Go template, with docker\'s fields (`{{.ID}}`, `{{.CreatedSince}}`, `{{.CreatedBy}}`, `{{.Size}}`, `{{.Comment}}`)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to this file instead of standard output' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from this file instead of standard input' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Only print the loaded image names'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -l filter -d 'Only images that match: `until=TIME`, `label=KEY[=VALUE]`, `label!=KEY[=VALUE]`' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not just dangling ones'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List local images (`hoist images`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix (`hoist rm`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Download an image from a registry into the local store (`hoist pull`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "push" -d 'Upload a local image to a registry (`hoist push`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Give a local image another name (`hoist tag`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a local image\'s details as JSON (`hoist inspect`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "history" -d 'Show the history of an image (`hoist history`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "save" -d 'Write images to a `docker save` archive (`hoist save`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive (`hoist load`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball (`hoist import`)'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused images, the blobs nothing needs and abandoned partial downloads'
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -f -a "df" -d 'Show what the store holds and what a prune would free'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check df help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
@@ -182,7 +340,16 @@ complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subc
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Format the output: `table`, `table TEMPLATE`, `json` or a Go template, with docker\'s fields (`{{.Type}}`, `{{.TotalCount}}`, `{{.Active}}`, `{{.Size}}`, `{{.Reclaimable}}`)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Show each image\'s space usage'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
+complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show what the store holds and what a prune would free'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -197,31 +364,60 @@ complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l ids -d 'Image
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "logout" -d 'Forget the credentials stored for a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "pull" -d 'Download an image from a registry into the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "push" -d 'Upload a local image to a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "tags" -d 'List a remote repository\'s tags'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "catalog" -d 'List a registry\'s repositories'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "tag" -d 'Give a local image another name'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "images" -d 'List local images'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "save" -d 'Write images to a `docker save` archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "system" -d 'Manage the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "logout" -d 'Forget the credentials stored for a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "push" -d 'Upload a local image to a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "catalog" -d 'List a registry\'s repositories'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "tag" -d 'Give a local image another name'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "images" -d 'List local images'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "save" -d 'Write images to a `docker save` archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "history" -d 'Show the history of an image: its layers and the steps that made them'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "image" -d 'Manage images: docker\'s `image` commands (`image ls`, `image rm`, `image prune`, ...)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "system" -d 'Manage the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "ls" -d 'List local images (`hoist images`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove local images by name, ID or ID prefix (`hoist rm`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "pull" -d 'Download an image from a registry into the local store (`hoist pull`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "push" -d 'Upload a local image to a registry (`hoist push`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tag" -d 'Give a local image another name (`hoist tag`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "inspect" -d 'Show a local image\'s details as JSON (`hoist inspect`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "history" -d 'Show the history of an image (`hoist history`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "save" -d 'Write images to a `docker save` archive (`hoist save`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive (`hoist load`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball (`hoist import`)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove unused images, the blobs nothing needs and abandoned partial downloads'
 complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show what the store holds and what a prune would free'
 
 # Local images, from the store: `hoist __complete images`.
+complete -c hoist -n "__fish_hoist_using_subcommand rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand remove" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand inspect" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand history" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand save" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand save" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand history" -f -a "(hoist __complete images --ids 2>/dev/null)"
 complete -c hoist -n "__fish_hoist_using_subcommand push" -f -a "(hoist __complete images 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand push" -f -a "(hoist __complete images 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from rm" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from remove" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from tag" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from inspect" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from history" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from save" -f -a "(hoist __complete images --ids 2>/dev/null)"
+complete -c hoist -n "__fish_hoist_using_subcommand image; and __fish_seen_subcommand_from push" -f -a "(hoist __complete images 2>/dev/null)"

@@ -11,6 +11,7 @@ use help::{about, examples, no_scheme};
 
 use crate::config::InsecureEntry;
 use crate::image::Platform;
+use crate::image::filter::Filter;
 use crate::output::format::Format;
 
 /// A daemonless, Docker-compatible client for container image registries.
@@ -87,6 +88,12 @@ pub(crate) enum Command {
     /// Make a one-layer image from a root-filesystem tarball
     #[command(long_about = about::IMPORT, after_help = examples::IMPORT)]
     Import(ImportArgs),
+    /// Show the history of an image: its layers and the steps that made them
+    #[command(long_about = about::HISTORY, after_help = examples::HISTORY)]
+    History(HistoryArgs),
+    /// Manage images: docker's `image` commands (`image ls`, `image rm`, `image prune`, ...)
+    #[command(subcommand, after_help = examples::IMAGE)]
+    Image(ImageCommand),
     /// Manage the local store
     #[command(subcommand, after_help = examples::SYSTEM)]
     System(SystemCommand),
@@ -127,6 +134,96 @@ pub(crate) enum Completed {
     Images,
 }
 
+/// docker's management-command forms: the same arguments as the commands they name.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImageCommand {
+    /// List local images (`hoist images`)
+    #[command(visible_alias = "list", long_about = about::IMAGES, after_help = examples::IMAGES)]
+    Ls(ImagesArgs),
+    /// Remove local images by name, ID or ID prefix (`hoist rm`)
+    #[command(visible_alias = "remove", long_about = about::RM, after_help = examples::RM)]
+    Rm(RmArgs),
+    /// Download an image from a registry into the local store (`hoist pull`)
+    #[command(long_about = about::PULL, after_help = examples::PULL)]
+    Pull(PullArgs),
+    /// Upload a local image to a registry (`hoist push`)
+    #[command(long_about = about::PUSH, after_help = examples::PUSH)]
+    Push(PushArgs),
+    /// Give a local image another name (`hoist tag`)
+    #[command(long_about = about::TAG, after_help = examples::TAG)]
+    Tag(TagArgs),
+    /// Show a local image's details as JSON (`hoist inspect`)
+    #[command(long_about = about::INSPECT, after_help = examples::INSPECT)]
+    Inspect(InspectArgs),
+    /// Show the history of an image (`hoist history`)
+    #[command(long_about = about::HISTORY, after_help = examples::HISTORY)]
+    History(HistoryArgs),
+    /// Write images to a `docker save` archive (`hoist save`)
+    #[command(long_about = about::SAVE, after_help = examples::SAVE)]
+    Save(SaveArgs),
+    /// Read images from a `docker save`, `podman save` or OCI archive (`hoist load`)
+    #[command(long_about = about::LOAD, after_help = examples::LOAD)]
+    Load(LoadArgs),
+    /// Make a one-layer image from a root-filesystem tarball (`hoist import`)
+    #[command(long_about = about::IMPORT, after_help = examples::IMPORT)]
+    Import(ImportArgs),
+    /// Remove unused images, the blobs nothing needs and abandoned partial downloads
+    #[command(long_about = about::PRUNE, after_help = examples::PRUNE)]
+    Prune(PruneArgs),
+}
+
+impl ImageCommand {
+    /// The top-level command this form stands for; `prune` has none.
+    pub(crate) fn plain(self) -> Result<Command, PruneArgs> {
+        Ok(match self {
+            ImageCommand::Ls(args) => Command::Images(args),
+            ImageCommand::Rm(args) => Command::Rm(args),
+            ImageCommand::Pull(args) => Command::Pull(args),
+            ImageCommand::Push(args) => Command::Push(args),
+            ImageCommand::Tag(args) => Command::Tag(args),
+            ImageCommand::Inspect(args) => Command::Inspect(args),
+            ImageCommand::History(args) => Command::History(args),
+            ImageCommand::Save(args) => Command::Save(args),
+            ImageCommand::Load(args) => Command::Load(args),
+            ImageCommand::Import(args) => Command::Import(args),
+            ImageCommand::Prune(args) => return Err(args),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Remove all unused images, not just dangling ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Only images that match: `until=TIME`, `label=KEY[=VALUE]`, `label!=KEY[=VALUE]`
+    #[arg(long = "filter", value_name = "FILTER", value_parser = Filter::prune)]
+    pub filters: Vec<Filter>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// Print sizes and dates in human readable format
+    #[arg(short = 'H', long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub human: bool,
+    /// Only show image IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Don't truncate output
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Format the output: `table`, `table TEMPLATE`, `json` or a Go template, with docker's
+    /// fields (`{{.ID}}`, `{{.CreatedSince}}`, `{{.CreatedBy}}`, `{{.Size}}`, `{{.Comment}}`)
+    #[arg(long, value_name = "FORMAT", value_parser = Format::listing, default_value = "table", hide_default_value = true)]
+    pub format: Format,
+    /// The image: a name, an image ID or a unique prefix of one
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum SystemCommand {
     /// Check every blob of the store against its digest and every name for a whole image
@@ -136,6 +233,20 @@ pub(crate) enum SystemCommand {
     /// Exits 1 when anything is damaged.
     #[command(after_help = examples::CHECK)]
     Check(CheckArgs),
+    /// Show what the store holds and what a prune would free
+    #[command(long_about = about::DF, after_help = examples::DF)]
+    Df(DfArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DfArgs {
+    /// Show each image's space usage
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Format the output: `table`, `table TEMPLATE`, `json` or a Go template, with docker's
+    /// fields (`{{.Type}}`, `{{.TotalCount}}`, `{{.Active}}`, `{{.Size}}`, `{{.Reclaimable}}`)
+    #[arg(long, value_name = "FORMAT", value_parser = Format::listing, default_value = "table", hide_default_value = true)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -246,9 +357,16 @@ pub(crate) struct TagArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ImagesArgs {
-    /// Only images of this repository (and tag)
+    /// Only images of this repository (and tag); `*` and `?` match within one path component
     #[arg(value_name = "REPOSITORY[:TAG]")]
-    pub filter: Option<String>,
+    pub pattern: Option<String>,
+    /// Show all images (by default intermediate images, the bases of others, are hidden)
+    #[arg(short, long)]
+    pub all: bool,
+    /// Filter output: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`,
+    /// `before=IMAGE`, `since=IMAGE`, `until=TIME` (repeatable)
+    #[arg(short, long = "filter", value_name = "FILTER", value_parser = Filter::listing)]
+    pub filters: Vec<Filter>,
     /// Only show image IDs
     #[arg(short, long)]
     pub quiet: bool,

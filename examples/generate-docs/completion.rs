@@ -15,6 +15,10 @@ struct Images {
     with_ids: Vec<String>,
     /// Those whose positional arguments are local image names only.
     names: Vec<String>,
+    /// Commands that group others (`image`): the word after them names the command.
+    groups: Vec<String>,
+    /// The grouped commands that take images, with IDs or names only: `image rm`.
+    grouped: Vec<(String, String, &'static str)>,
     /// Options that take a value (whose next word is not an image).
     value_options: Vec<String>,
 }
@@ -39,7 +43,32 @@ pub(crate) fn scripts(mut command: Command) -> Vec<(String, Vec<u8>)> {
 
 impl Images {
     fn of(command: &Command) -> Images {
-        let mut images = Images { with_ids: Vec::new(), names: Vec::new(), value_options: Vec::new() };
+        let mut images = Images {
+            with_ids: Vec::new(),
+            names: Vec::new(),
+            groups: Vec::new(),
+            grouped: Vec::new(),
+            value_options: Vec::new(),
+        };
+        for group in command.get_subcommands().filter(|sub| sub.get_name() == "image") {
+            images.groups.push(group.get_name().to_string());
+            let inner = Images::of(group);
+            for (commands, flags) in [(&inner.with_ids, " --ids"), (&inner.names, "")] {
+                for name in commands {
+                    images.grouped.push((group.get_name().to_string(), name.clone(), flags));
+                }
+            }
+            for name in inner.with_ids {
+                if !images.with_ids.contains(&name) {
+                    images.with_ids.push(name);
+                }
+            }
+            for name in inner.names {
+                if !images.names.contains(&name) {
+                    images.names.push(name);
+                }
+            }
+        }
         for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
             let takes = |names: &[&str]| {
                 sub.get_positionals().any(|arg| {
@@ -69,7 +98,8 @@ impl Images {
         let wrapper = BASH_WRAPPER
             .replace("@VALUE_OPTIONS@", &self.value_options.join("|"))
             .replace("@WITH_IDS@", &self.with_ids.join("|"))
-            .replace("@NAMES@", &self.names.join("|"));
+            .replace("@NAMES@", &self.names.join("|"))
+            .replace("@GROUPS@", &self.groups.join("|"));
         format!("{head}{wrapper}\n{}", tail.replace("complete -F _hoist ", "complete -F _hoist_complete "))
     }
 
@@ -80,7 +110,8 @@ impl Images {
         let wrapper = ZSH_WRAPPER
             .replace("@VALUE_OPTIONS@", &self.value_options.join("|"))
             .replace("@WITH_IDS@", &self.with_ids.join("|"))
-            .replace("@NAMES@", &self.names.join("|"));
+            .replace("@NAMES@", &self.names.join("|"))
+            .replace("@GROUPS@", &self.groups.join("|"));
         let tail = tail
             .replace("= \"_hoist\" ]", "= \"_hoist_complete\" ]")
             .replace("_hoist \"$@\"", "_hoist_complete \"$@\"");
@@ -97,6 +128,11 @@ impl Images {
                     "complete -c hoist -n \"__fish_hoist_using_subcommand {command}\" -f -a \"(hoist __complete images{flags} 2>/dev/null)\"\n"
                 ));
             }
+        }
+        for (group, command, flags) in &self.grouped {
+            text.push_str(&format!(
+                "complete -c hoist -n \"__fish_hoist_using_subcommand {group}; and __fish_seen_subcommand_from {command}\" -f -a \"(hoist __complete images{flags} 2>/dev/null)\"\n"
+            ));
         }
         text
     }
@@ -126,7 +162,7 @@ _hoist_local_images() {
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
             @VALUE_OPTIONS@) ((i++)) ;;
-            -*) ;;
+            -*|@GROUPS@) ;;
             *) command="${word}"; break ;;
         esac
     done
@@ -166,7 +202,7 @@ _hoist_local_images() {
         case ${word} in
             (--root) root=(--root ${words[i+1]}); ((i++)) ;;
             (@VALUE_OPTIONS@) ((i++)) ;;
-            (-*) ;;
+            (-*|@GROUPS@) ;;
             (*) command=${word}; break ;;
         esac
     done

@@ -54,7 +54,7 @@ fn name(store: &Store, found: Vec<Found>) -> Result<Vec<LoadedImage>, ArchiveErr
             continue;
         }
         for name in names {
-            guard.set(&name, descriptor.clone());
+            guard.set(&name, descriptor.clone())?;
             loaded.push(LoadedImage { name: Some(name), id: id.clone() });
         }
     }

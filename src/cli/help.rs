@@ -87,6 +87,19 @@ Examples:
   $ hoist system check
   $ hoist system check --repair";
     pub(crate) const CHECK: &str = SYSTEM;
+    pub(crate) const IMAGE: &str = "Examples:
+  $ hoist image ls
+  $ hoist image remove localhost:5000/my-image
+  $ hoist image prune -f";
+    pub(crate) const HISTORY: &str = "Examples:
+  $ hoist history alpine:3.20
+  $ hoist history --no-trunc --format '{{.CreatedBy}}' alpine:3.20";
+    pub(crate) const PRUNE: &str = "Examples:
+  $ hoist image prune -f
+  $ hoist image prune -a -f --filter until=24h";
+    pub(crate) const DF: &str = "Examples:
+  $ hoist system df
+  $ hoist system df -v";
     pub(crate) const COMPLETION: &str = "Examples:
   # Bash, for this shell, then for every new one
   $ source <(hoist completion bash)
@@ -165,6 +178,20 @@ standard input unless -i.";
 
 Like docker import: the tarball (plain or gzip) becomes the image's one layer, for the host's
 platform.";
+    pub(crate) const HISTORY: &str = "Show the history of an image: its layers and the steps that made them
+
+One row per entry of the config's history, newest first, as docker shows them: IMAGE is the
+image ID on the newest entry and <missing> below it; SIZE is the layer's stored (compressed)
+size, 0B for steps that made no layer.";
+    pub(crate) const PRUNE: &str = "Remove unused images, the blobs nothing needs and abandoned partial downloads
+
+Without -a, removes dangling images: those no tag holds (a name that moved to another image
+leaves one). With -a, removes every image. Without -f it asks first, and with nothing to
+answer (no terminal, empty input) removes nothing.";
+    pub(crate) const DF: &str = "Show what the store holds and what a prune would free
+
+TOTAL counts the images, ACTIVE those a tag holds, SIZE the bytes their blobs take (each
+blob once), RECLAIMABLE what `hoist image prune -a` would free.";
     pub(crate) const COMPLETION: &str = "Print the shell completion script for bash, zsh or fish
 
 The script completes commands and options, and local image names (and IDs) where a command

@@ -64,7 +64,9 @@ fn describe(image: &Image, names: &[&NameEntry]) -> anyhow::Result<Value> {
     let mut repo_digests: Vec<String> = names
         .iter()
         .filter_map(|entry| {
-            Some(format!("{}@{}", entry.reference.as_ref()?.familiar_name(), entry.descriptor.digest()))
+            // An entry a name moved away from keeps its repository's digest reference.
+            let repository = entry.reference.as_ref().or(entry.repository.as_ref())?;
+            Some(format!("{}@{}", repository.familiar_name(), entry.descriptor.digest()))
         })
         .collect();
     repo_digests.sort();

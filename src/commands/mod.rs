@@ -4,11 +4,13 @@ mod catalog;
 mod completion;
 mod cp;
 mod delete;
+mod history;
 mod images;
 mod import;
 mod inspect;
 mod load;
 mod login;
+mod prune;
 mod pull;
 mod push;
 mod rm;
@@ -132,7 +134,14 @@ impl Context {
 
 pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let context = Context::new(cli.global)?;
-    match cli.command {
+    let command = match cli.command {
+        Command::Image(form) => match form.plain() {
+            Ok(command) => command,
+            Err(prune) => return prune::run(prune, &context),
+        },
+        command => command,
+    };
+    match command {
         Command::Login(args) => login::run(args, &context).await,
         Command::Logout(args) => login::logout(args, &context),
         Command::Pull(args) => pull::run(args, &context).await,
@@ -148,6 +157,8 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Save(args) => save::run(args, &context),
         Command::Load(args) => load::run(args, &context),
         Command::Import(args) => import::run(args, &context),
+        Command::History(args) => history::run(args, &context),
+        Command::Image(_) => unreachable!("`image` forms are their plain commands by now"),
         Command::System(command) => system::run(command, &context).await,
         Command::Completion(args) => completion::script(&args),
         Command::Complete(args) => completion::values(&args, &context),

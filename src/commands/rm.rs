@@ -1,24 +1,24 @@
 //! `hoist rm` / `rmi`: removes names; an image no name holds any more is deleted, and the
-//! blobs nothing else uses are collected.
+//! blobs nothing else uses are collected, with docker's `Untagged:` and `Deleted:` lines.
 
 use std::collections::HashSet;
 
-use anyhow::{anyhow, bail};
+use anyhow::{Context as _, anyhow, bail};
 
 use super::Context;
 use crate::cli::RmArgs;
-use crate::digest::Digest;
-use crate::image::{self, Kind, LookupError, Target};
+use crate::image::{self, LookupError, Target};
+use crate::ops::remove;
 use crate::output;
-use crate::store::{IndexGuard, NameEntry, Store};
+use crate::reference::Reference;
+use crate::store::{NameEntry, Store};
 
 pub(super) fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
     let store = context.existing_store()?;
     let mut failures = 0;
-    let mut deleted_any = false;
     for argument in &args.images {
         match remove(&store, argument, args.force) {
-            Ok(deleted) => deleted_any |= deleted,
+            Ok(()) => {}
             Err(err) if args.force && matches!(err.downcast_ref(), Some(LookupError::NoSuchImage(_))) => {
                 output::status(&format!("Error: {err}"));
             }
@@ -27,9 +27,6 @@ pub(super) fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
                 failures += 1;
             }
         }
-    }
-    if deleted_any {
-        store.collect_garbage()?;
     }
     if failures > 0 {
         bail!(Reported);
@@ -42,16 +39,17 @@ pub(super) fn run(args: RmArgs, context: &Context) -> anyhow::Result<()> {
 #[error("some images could not be removed")]
 pub(crate) struct Reported;
 
-/// Removes what `argument` names; returns whether an image lost its last name. Lines are
-/// printed only once `index.json` is saved: on a full disk, nothing is claimed that did not
+/// Removes what `argument` names. Lines are printed only once `index.json` is saved, and
+/// `Deleted:` lines once the blobs are gone: on a full disk, nothing is claimed that did not
 /// happen.
-fn remove(store: &Store, argument: &str, force: bool) -> anyhow::Result<bool> {
+fn remove(store: &Store, argument: &str, force: bool) -> anyhow::Result<()> {
     let mut index = store.lock_index()?;
     let images = image::summarize(store, index.names());
     let (summary, targets) = match image::lookup(&images, argument)? {
         Target::Name(entry, summary) => (summary, vec![entry]),
         Target::Id(id, holders) => {
-            if holders.len() > 1 && !force {
+            let entries: Vec<NameEntry> = holders.iter().map(|(entry, _)| entry.clone()).collect();
+            if !force && !single_reference(&entries) {
                 return Err(anyhow!(
                     "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
                     &id.hex()[..12]
@@ -59,35 +57,43 @@ fn remove(store: &Store, argument: &str, force: bool) -> anyhow::Result<bool> {
             }
             let summary =
                 holders.first().map(|(_, summary)| summary.clone()).ok_or_else(|| anyhow!("No such image: {id}"))?;
-            (summary, holders.into_iter().map(|(entry, _)| entry).collect())
+            (summary, entries)
         }
     };
-    let lines: Vec<String> = targets.iter().filter_map(|target| untag(&mut index, target)).collect();
-    let still_held: HashSet<Digest> =
-        image::summarize(store, index.names()).into_iter().map(|(_, summary)| summary.id).collect();
+    let sources = store.sources()?;
+    let (lines, gone) = remove::untag(store, &mut index, &sources, &targets, &summary);
     index.save()?;
     drop(index);
-    for line in lines {
-        output::line(&line)?;
+    for line in &lines {
+        output::line(&line.render(false))?;
     }
-    let deleted = !still_held.contains(&summary.id);
-    // A dangling name held no content: removing it deletes no image.
-    if deleted && !matches!(summary.kind, Kind::Dangling(_)) {
-        output::line(&format!("Deleted: {}", summary.id))?;
+    if let Some(gone) = gone {
+        let collected = store.collect(false).context("cannot delete the blobs nothing needs")?;
+        for line in gone.lines(&remove::deleted(&collected)) {
+            output::line(&line.render(false))?;
+        }
     }
-    Ok(deleted)
+    Ok(())
 }
 
-/// Removes the entry from the index; returns the line to print once that is saved.
-fn untag(index: &mut IndexGuard, entry: &NameEntry) -> Option<String> {
-    match &entry.reference {
-        Some(reference) => {
-            index.remove(reference);
-            Some(format!("Untagged: {reference}"))
-        }
-        None => {
-            index.remove_unnamed(entry.descriptor.digest().as_ref());
-            None
-        }
+/// docker's `isSingleReference`: at most one tag, and digest references only in its
+/// repository; an image referenced otherwise needs `-f` to be removed by ID.
+fn single_reference(entries: &[NameEntry]) -> bool {
+    let tags: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| entry.reference.as_ref().filter(|name| name.tag().is_some()).map(Reference::name))
+        .collect();
+    let digests: HashSet<String> = entries
+        .iter()
+        .filter_map(|entry| match &entry.reference {
+            Some(name) if name.tag().is_none() => Some(name.name()),
+            None => entry.repository.as_ref().map(Reference::name),
+            Some(_) => None,
+        })
+        .collect();
+    match tags.as_slice() {
+        [] => digests.len() <= 1,
+        [tag] => digests.is_empty() || (digests.len() == 1 && digests.contains(tag)),
+        _ => false,
     }
 }

@@ -12,6 +12,7 @@ use crate::{output, units};
 pub(super) async fn run(command: SystemCommand, context: &Context) -> anyhow::Result<()> {
     match command {
         SystemCommand::Check(args) => check(args, context).await,
+        SystemCommand::Df(args) => super::images::disk_usage(&args, context),
     }
 }
 

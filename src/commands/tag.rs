@@ -21,7 +21,7 @@ pub(super) fn run(args: TagArgs, context: &Context) -> anyhow::Result<()> {
     if let Kind::Dangling(reason) = &summary.kind {
         bail!("cannot tag {}: what it names is not in the store whole ({reason})", args.source);
     }
-    index.set(&target, source.descriptor);
+    index.set(&target, source.descriptor)?;
     index.save()?;
     Ok(())
 }

@@ -37,12 +37,14 @@ pub(crate) fn lookup(images: &[(NameEntry, Summary)], argument: &str) -> Result<
 
 fn by_reference(images: &[(NameEntry, Summary)], reference: &Reference) -> Option<Target> {
     let found = match reference.digest() {
-        // NAME@DIGEST: any name of that repository whose manifest has the digest.
+        // NAME@DIGEST: any name of that repository whose manifest has the digest, or the entry
+        // a name of that repository moved away from.
         Some(digest) => images.iter().find(|(entry, _)| {
-            entry.reference.as_ref().is_some_and(|name| {
-                name == reference
-                    || (name.name() == reference.name() && entry.descriptor.digest().as_ref() == digest.as_str())
-            })
+            let same = |name: &Reference| {
+                name.name() == reference.name() && entry.descriptor.digest().as_ref() == digest.as_str()
+            };
+            entry.reference.as_ref().is_some_and(|name| name == reference || same(name))
+                || (entry.reference.is_none() && entry.repository.as_ref().is_some_and(same))
         }),
         None => {
             let wanted = reference.clone().with_default_tag();

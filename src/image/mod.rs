@@ -7,7 +7,9 @@
 
 mod document;
 mod error;
+pub(crate) mod filter;
 pub(crate) mod layer;
+pub(crate) mod listing;
 mod lookup;
 pub(crate) mod media;
 pub(crate) mod platform;
@@ -24,7 +26,7 @@ use crate::digest::Digest;
 use crate::store::{NameEntry, Store};
 
 /// Annotations hoist keeps on its own index entries so that `images` needs to read nothing else.
-pub(crate) const ANNOTATION_ID: &str = "io.hoist.image.id";
+pub(crate) const ANNOTATION_ID: &str = crate::store::IMAGE_ID;
 pub(crate) const ANNOTATION_CREATED: &str = "io.hoist.image.created";
 pub(crate) const ANNOTATION_SIZE: &str = "io.hoist.image.size";
 

@@ -73,7 +73,7 @@ pub(crate) fn import(store: &Store, mut file: File, source: &str, reference: &Re
     let manifest_digest = store.write_blob(&manifest, None)?;
     let entry = entry_descriptor(store, descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64))?;
     let mut index = store.lock_index()?;
-    index.set(reference, entry);
+    index.set(reference, entry)?;
     index.save()?;
     Ok(config_digest)
 }

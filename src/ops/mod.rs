@@ -7,6 +7,7 @@
 //!   their blobs move several at once; `report`: the one reporter they tell what they do.
 //! - `import`: a root-filesystem tarball → an image.
 //! - `check`, `repair`: `system check [--repair]`.
+//! - `remove`, `prune`: `rm` and `image prune`, with docker's `Untagged:`/`Deleted:` lines.
 
 pub(crate) mod check;
 pub(crate) mod concurrent;
@@ -14,10 +15,13 @@ pub(crate) mod copy;
 mod damage;
 mod error;
 pub(crate) mod import;
+pub(crate) mod prune;
 pub(crate) mod pull;
 pub(crate) mod push;
+pub(crate) mod remove;
 pub(crate) mod repair;
 pub(crate) mod report;
 mod resolve;
+pub(crate) mod usage;
 
 pub(crate) use error::TransferError;

@@ -138,7 +138,7 @@ fn name_image(
     let mut index = store.lock_index()?;
     let unchanged =
         index.get(&name).is_some_and(|existing| existing.descriptor.digest().as_ref() == top.digest.as_str());
-    index.set(&name, entry);
+    index.set(&name, entry)?;
     index.add_sources(&reference.name(), blobs.iter().map(|blob| &blob.digest))?;
     index.save()?;
     Ok(unchanged)

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! <root>/oci-layout            {"imageLayoutVersion":"1.0.0"}
-//! <root>/index.json            one entry per name (annotation org.opencontainers.image.ref.name)
+//! <root>/index.json            one entry per name (annotation org.opencontainers.image.ref.name),
+//!                              and one without a name per image kept nameless (`<none>`)
 //! <root>/blobs/sha256/<hex>    content, only ever created by renaming a verified file
 //! <root>/ingest/               temporary files of writers in progress, invisible to readers
 //! <root>/hoist/                locks and hoist's own metadata (which repositories hold a blob)
@@ -36,8 +37,10 @@ use std::path::{Path, PathBuf};
 pub(crate) use blobs::{BlobWriter, SealedBlob};
 pub(crate) use check::{BlobCheck, Blobs};
 pub(crate) use error::{Damage, StoreError};
-pub(crate) use index::{IndexGuard, NameEntry, REF_NAME, ref_name};
+pub(crate) use gc::Collected;
+pub(crate) use index::{IMAGE_ID, IndexGuard, NameEntry, REF_NAME, ref_name};
 pub(crate) use partial::{Claim, PartialBlob};
+pub(crate) use sources::Sources;
 pub(crate) use verify::Presence;
 
 use crate::digest::{Digest, Mismatch, Verifier};

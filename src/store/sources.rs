@@ -7,12 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{IndexGuard, Store, StoreError, write_atomically};
 use crate::digest::Digest;
 
-type Sources = BTreeMap<Digest, BTreeSet<String>>;
+pub(crate) type Sources = BTreeMap<Digest, BTreeSet<String>>;
 
 impl Store {
     /// Repositories (`host/path`) known to hold `digest`.
     pub fn sources_of(&self, digest: &Digest) -> Result<Vec<String>, StoreError> {
         Ok(self.read_sources()?.remove(digest).map(|set| set.into_iter().collect()).unwrap_or_default())
+    }
+
+    /// Every blob's known repositories.
+    pub fn sources(&self) -> Result<Sources, StoreError> {
+        self.read_sources()
     }
 
     pub(super) fn read_sources(&self) -> Result<Sources, StoreError> {

@@ -83,6 +83,7 @@ fn artifacts_and_dangling_names_never_break_other_images() {
         ----- stdout -----
         Untagged: keep/other:1
         Deleted: sha256:ee6ee932e5b12ea6c4972da8c8ee225c96b4d0d0ca20ff5e682d9e9a0dad42ec
+        Deleted: sha256:e5ef611683d634e1864d017b23a9f78e40eb575880d8bf14f0a3dfbb0420f1c8
         ----- stderr -----
         ");
     for digest in sbom.iter().chain(&old_style) {

@@ -98,6 +98,7 @@ fn tag_images_rm() {
         Untagged: localhost:5000/my-fancy-app:1.0.0
         Untagged: user/app:2
         Deleted: sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af
+        Deleted: sha256:63887a0cb1141fb6520c61dab5cbe2bc478144251aaf3698912411154fcdad57
         ----- stderr -----
         ");
     assert_eq!(context.hoist(&["images", "-q"]).success().stdout, "");

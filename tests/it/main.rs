@@ -18,6 +18,7 @@ mod full_disk;
 mod harness;
 mod hostile;
 mod hosts;
+mod lifecycle;
 mod local;
 mod login;
 mod newcomer;

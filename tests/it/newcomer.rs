@@ -426,6 +426,7 @@ fn bash_completes_local_images_and_every_shell_gets_its_script() {
     let rm = bash_completions(&context, &["hoist", "rm", ""]);
     assert!(rm.contains(&"my-app:1".to_string()) && rm.contains(&short.to_string()), "{rm:?}");
     assert_eq!(bash_completions(&context, &["hoist", "rmi", "my"]), ["my-app:1"]);
+    assert_eq!(bash_completions(&context, &["hoist", "image", "remove", "my"]), ["my-app:1"]);
     let options = bash_completions(&context, &["hoist", "push", "--a"]);
     assert_eq!(options, ["--all-tags"]);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -446,7 +447,10 @@ fn fish_completes_local_images_and_zsh_reads_its_script() {
     assert_eq!(run(std::process::Command::new("zsh").arg("-n").arg(&zsh)).code, 0, "zsh parses its script");
     let fish = context.write("hoist.fish", context.hoist(&["completion", "fish"]).success().stdout.as_bytes());
     let hoist_dir = std::path::Path::new(env!("CARGO_BIN_EXE_hoist")).parent().unwrap().display().to_string();
-    let program = format!("source '{}'; complete -C 'hoist push '; complete -C 'hoist rm my'", fish.display());
+    let program = format!(
+        "source '{}'; complete -C 'hoist push '; complete -C 'hoist rm my'; complete -C 'hoist image rm my'",
+        fish.display()
+    );
     let mut command = std::process::Command::new("fish");
     command
         .env_clear()
@@ -455,5 +459,5 @@ fn fish_completes_local_images_and_zsh_reads_its_script() {
         .env("PATH", format!("{hoist_dir}:/usr/bin:/bin"))
         .args(["--no-config", "-c", &program]);
     let offered = run(&mut command).success().stdout;
-    assert_eq!(offered, "my-app:1\nmy-app:1\n");
+    assert_eq!(offered, "my-app:1\nmy-app:1\nmy-app:1\n");
 }

@@ -210,3 +210,30 @@ impl Shape {
         names.join("\0")
     }
 }
+
+/// A row of `docker history` (`formatter.historyContext`).
+pub(crate) static HISTORY_ROW: Shape = Shape {
+    go_type: "*formatter.historyContext",
+    fields: &[
+        column("Comment", "COMMENT"),
+        column("CreatedAt", "CREATED AT"),
+        column("CreatedBy", "CREATED BY"),
+        column("CreatedSince", "CREATED"),
+        column("ID", "IMAGE"),
+        column("Size", "SIZE"),
+    ],
+    escape_html: true,
+};
+
+/// A row of `docker system df` (`formatter.diskUsageImagesContext` and its siblings).
+pub(crate) static DISK_USAGE_ROW: Shape = Shape {
+    go_type: "*formatter.diskUsageImagesContext",
+    fields: &[
+        column("Active", "ACTIVE"),
+        column("Reclaimable", "RECLAIMABLE"),
+        column("Size", "SIZE"),
+        column("TotalCount", "TOTAL"),
+        column("Type", "TYPE"),
+    ],
+    escape_html: true,
+};

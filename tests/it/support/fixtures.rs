@@ -75,6 +75,7 @@ pub fn config_with_diff_ids(diff_ids: &[String], created: &str) -> Vec<u8> {
 }
 
 /// An image for a `docker save` archive.
+#[derive(Clone)]
 pub struct ArchiveImage {
     pub repo_tags: Vec<String>,
     pub config: Vec<u8>,

@@ -6,6 +6,7 @@
 
 pub mod container_registry;
 pub mod emulation;
+pub mod engine_images;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod hostile;
