@@ -52,6 +52,9 @@ _hoist() {
             hoist,logout)
                 cmd="hoist__subcmd__logout"
                 ;;
+            hoist,manifest)
+                cmd="hoist__subcmd__manifest"
+                ;;
             hoist,pull)
                 cmd="hoist__subcmd__pull"
                 ;;
@@ -112,6 +115,9 @@ _hoist() {
             hoist__subcmd__help,logout)
                 cmd="hoist__subcmd__help__subcmd__logout"
                 ;;
+            hoist__subcmd__help,manifest)
+                cmd="hoist__subcmd__help__subcmd__manifest"
+                ;;
             hoist__subcmd__help,pull)
                 cmd="hoist__subcmd__help__subcmd__pull"
                 ;;
@@ -133,8 +139,23 @@ _hoist() {
             hoist__subcmd__help,tags)
                 cmd="hoist__subcmd__help__subcmd__tags"
                 ;;
+            hoist__subcmd__help__subcmd__manifest,inspect)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__inspect"
+                ;;
             hoist__subcmd__help__subcmd__system,check)
                 cmd="hoist__subcmd__help__subcmd__system__subcmd__check"
+                ;;
+            hoist__subcmd__manifest,help)
+                cmd="hoist__subcmd__manifest__subcmd__help"
+                ;;
+            hoist__subcmd__manifest,inspect)
+                cmd="hoist__subcmd__manifest__subcmd__inspect"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,help)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__help"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,inspect)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__inspect"
                 ;;
             hoist__subcmd__system,check)
                 cmd="hoist__subcmd__system__subcmd__check"
@@ -155,7 +176,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import system completion __complete help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog manifest tag images rm rmi inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,7 +336,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help"
+            opts="login logout pull push cp delete tags catalog manifest tag images rm inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,6 +506,34 @@ _hoist() {
         hoist__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest)
+            opts="inspect"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -781,6 +830,100 @@ _hoist() {
         hoist__subcmd__logout)
             opts="-h -V --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest)
+            opts="-h -V --root --config --insecure-registry --debug --help --version inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help)
+            opts="inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__inspect)
+            opts="-v -h -V --verbose --insecure --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub(crate) mod help;
+mod remote;
 
 use help::{about, examples, no_scheme};
 
 use crate::config::InsecureEntry;
 use crate::image::Platform;
 use crate::output::format::Format;
+
+pub(crate) use remote::{ManifestCommand, ManifestInspectArgs};
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
@@ -23,7 +26,7 @@ pub(crate) struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 #[command(next_help_heading = help::GLOBAL_OPTIONS)]
 pub(crate) struct GlobalArgs {
     /// The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]
@@ -66,6 +69,9 @@ pub(crate) enum Command {
     /// List a registry's repositories
     #[command(long_about = about::CATALOG, after_help = examples::CATALOG)]
     Catalog(CatalogArgs),
+    /// Look at remote manifests and indexes without pulling them
+    #[command(subcommand, after_help = examples::MANIFEST)]
+    Manifest(ManifestCommand),
     /// Give a local image another name
     #[command(long_about = about::TAG, after_help = examples::TAG)]
     Tag(TagArgs),

@@ -49,6 +49,14 @@ pub(crate) mod examples {
     pub(crate) const TAGS: &str = "Examples:
   $ hoist tags localhost:5000/my-fancy-app
   $ hoist tags alpine";
+    pub(crate) const MANIFEST: &str = "Examples:
+  $ hoist manifest inspect alpine:3.20
+  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
+    pub(crate) const MANIFEST_INSPECT: &str = "Examples:
+  # The index of a multi-platform image, as docker manifest inspect prints it
+  $ hoist manifest inspect alpine:3.20
+  # Each platform's manifest, descriptor and platform
+  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
     pub(crate) const CATALOG: &str = "Examples:
   $ hoist catalog localhost:5000
   $ hoist catalog registry.example.com:5443";
@@ -138,6 +146,14 @@ Every page of the registry's tag list, one tag a line.";
 
 Every page of the registry's catalog, one repository a line. Many registries (Docker Hub, GHCR)
 do not offer a catalog.";
+    pub(crate) const MANIFEST_INSPECT: &str =
+        "Show a remote image's manifest or index, as docker manifest inspect shows it
+
+Exactly docker's output: a manifest as the registry holds it, indented with tabs; an index as
+docker rebuilds it from its manifests, indented with three spaces. -v prints docker's verbose
+objects (Ref, Descriptor with the platform, Raw, SchemaV2Manifest or OCIManifest), one per
+platform for an index. Nothing is pulled: an index's manifests are asked with HEAD unless -v
+needs their bytes.";
     pub(crate) const TAG: &str = "Give a local image another name
 
 SOURCE_IMAGE is a name, an image ID or a unique prefix of one; TARGET_IMAGE names the registry

@@ -9,6 +9,7 @@ mod import;
 mod inspect;
 mod load;
 mod login;
+mod manifest;
 mod pull;
 mod push;
 mod rm;
@@ -25,7 +26,7 @@ use std::sync::{Arc, OnceLock};
 use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::Config;
+use crate::config::{Config, InsecureEntry};
 use crate::credentials;
 use crate::image::{self, Summary, Target};
 use crate::ops::concurrent::Concurrency;
@@ -73,6 +74,13 @@ impl Context {
             }));
         }
         self.store()
+    }
+
+    /// The same context, with `registry` reached as an insecure registry (`--insecure`).
+    fn with_insecure(&self, registry: &str) -> anyhow::Result<Context> {
+        let mut global = self.global.clone();
+        global.insecure_registries.push(InsecureEntry::parse(registry).map_err(anyhow::Error::msg)?);
+        Context::new(global)
     }
 
     fn config(&self) -> anyhow::Result<&Config> {
@@ -141,6 +149,7 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Delete(args) => delete::run(args, &context).await,
         Command::Tags(args) => tags::run(args, &context).await,
         Command::Catalog(args) => catalog::run(args, &context).await,
+        Command::Manifest(command) => manifest::run(command, &context).await,
         Command::Tag(args) => tag::run(args, &context),
         Command::Images(args) => images::run(args, &context),
         Command::Rm(args) => rm::run(args, &context),

@@ -16,6 +16,7 @@ mod error;
 pub(crate) mod import;
 pub(crate) mod pull;
 pub(crate) mod push;
+pub(crate) mod remote_manifest;
 pub(crate) mod repair;
 pub(crate) mod report;
 mod resolve;
