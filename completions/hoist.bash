@@ -1188,12 +1188,16 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tags)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h -V --filter --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1223,13 +1227,13 @@ _hoist_local_images() {
     local -a root=()
     [[ ${cur} == -* ]] && return 1
     case "${prev}" in
-        --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
+        --config|--filter|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
-            --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
+            --config|--filter|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
             -*) ;;
             *) command="${word}"; break ;;
         esac

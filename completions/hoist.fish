@@ -97,6 +97,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand delete" -l insecure-registry
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand tags" -l filter -d 'Only tags that match this shell pattern (`*`, `?`, `[a-z]`, `[!a-z]`), as `v1.*`' -r
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r

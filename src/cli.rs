@@ -228,6 +228,9 @@ pub(crate) struct DeleteArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct TagsArgs {
+    /// Only tags that match this shell pattern (`*`, `?`, `[a-z]`, `[!a-z]`), as `v1.*`
+    #[arg(long, value_name = "GLOB", value_parser = crate::glob::Glob::parse)]
+    pub filter: Option<crate::glob::Glob>,
     /// The repository, `[HOST[:PORT]/]PATH`
     #[arg(value_name = "REPOSITORY", value_parser = no_scheme)]
     pub repository: String,

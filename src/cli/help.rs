@@ -48,7 +48,8 @@ pub(crate) mod examples {
   $ hoist delete localhost:5000/my-fancy-app@sha256:a4e37b4be75544dc34cbcdb9861fd13ffde84affa602e967cd8c9133445ae57f";
     pub(crate) const TAGS: &str = "Examples:
   $ hoist tags localhost:5000/my-fancy-app
-  $ hoist tags alpine";
+  # The 3.x tags of an image
+  $ hoist tags --filter '3.*' alpine";
     pub(crate) const MANIFEST: &str = "Examples:
   $ hoist manifest inspect alpine:3.20
   $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
@@ -141,7 +142,8 @@ The registry must allow deletes (distribution: storage.delete.enabled). A tag is
 its manifest, which is deleted with every tag that points at it.";
     pub(crate) const TAGS: &str = "List a remote repository's tags
 
-Every page of the registry's tag list, one tag a line.";
+Every page of the registry's tag list, one tag a line; entries that are not tags (nulls,
+digests) are skipped. --filter keeps the tags that match a shell pattern.";
     pub(crate) const CATALOG: &str = "List a registry's repositories
 
 Every page of the registry's catalog, one repository a line. Many registries (Docker Hub, GHCR)

@@ -20,6 +20,7 @@ mod hostile;
 mod hosts;
 mod local;
 mod login;
+mod lookup;
 mod manifest;
 mod newcomer;
 mod peers;
