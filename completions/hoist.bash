@@ -70,6 +70,9 @@ _hoist() {
             hoist,save)
                 cmd="hoist__subcmd__save"
                 ;;
+            hoist,search)
+                cmd="hoist__subcmd__search"
+                ;;
             hoist,system)
                 cmd="hoist__subcmd__system"
                 ;;
@@ -130,6 +133,9 @@ _hoist() {
             hoist__subcmd__help,save)
                 cmd="hoist__subcmd__help__subcmd__save"
                 ;;
+            hoist__subcmd__help,search)
+                cmd="hoist__subcmd__help__subcmd__search"
+                ;;
             hoist__subcmd__help,system)
                 cmd="hoist__subcmd__help__subcmd__system"
                 ;;
@@ -176,7 +182,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog manifest tag images rm rmi inspect save load import system completion __complete help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog manifest search tag images rm rmi inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,7 +342,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog manifest tag images rm inspect save load import system completion __complete help"
+            opts="login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -588,6 +594,20 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1067,6 +1087,48 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__search)
+            opts="-f -h -V --filter --limit --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__system)
             opts="-h -V --root --config --insecure-registry --debug --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1227,13 +1289,13 @@ _hoist_local_images() {
     local -a root=()
     [[ ${cur} == -* ]] && return 1
     case "${prev}" in
-        --config|--filter|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
+        --config|--filter|--format|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
-            --config|--filter|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
+            --config|--filter|--format|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
             -*) ;;
             *) command="${word}"; break ;;
         esac

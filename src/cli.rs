@@ -14,7 +14,7 @@ use crate::config::InsecureEntry;
 use crate::image::Platform;
 use crate::output::format::Format;
 
-pub(crate) use remote::{ManifestCommand, ManifestInspectArgs};
+pub(crate) use remote::{ManifestCommand, ManifestInspectArgs, SearchArgs, SearchFilter};
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
@@ -72,6 +72,9 @@ pub(crate) enum Command {
     /// Look at remote manifests and indexes without pulling them
     #[command(subcommand, after_help = examples::MANIFEST)]
     Manifest(ManifestCommand),
+    /// Search Docker Hub, or a registry, for repositories
+    #[command(long_about = about::SEARCH, after_help = examples::SEARCH)]
+    Search(SearchArgs),
     /// Give a local image another name
     #[command(long_about = about::TAG, after_help = examples::TAG)]
     Tag(TagArgs),

@@ -58,6 +58,12 @@ pub(crate) mod examples {
   $ hoist manifest inspect alpine:3.20
   # Each platform's manifest, descriptor and platform
   $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
+    pub(crate) const SEARCH: &str = "Examples:
+  $ hoist search nginx
+  # Official images with at least 100 stars, names only
+  $ hoist search --filter is-official=true --filter stars=100 --format '{{.Name}}' nginx
+  # A registry's own search, or its catalog
+  $ hoist search localhost:5000/app";
     pub(crate) const CATALOG: &str = "Examples:
   $ hoist catalog localhost:5000
   $ hoist catalog registry.example.com:5443";
@@ -156,6 +162,12 @@ docker rebuilds it from its manifests, indented with three spaces. -v prints doc
 objects (Ref, Descriptor with the platform, Raw, SchemaV2Manifest or OCIManifest), one per
 platform for an index. Nothing is pulled: an index's manifests are asked with HEAD unless -v
 needs their bytes.";
+    pub(crate) const SEARCH: &str = "Search Docker Hub, or a registry, for repositories
+
+Docker Hub's search, in docker's table (NAME, DESCRIPTION, STARS, OFFICIAL; descriptions cut
+at 45 characters unless --no-trunc). HOST[:PORT]/TERM asks that registry's /v1/search; where it
+has none, its catalog's repositories whose name contains TERM are listed. A line on standard
+error says which of the two answered.";
     pub(crate) const TAG: &str = "Give a local image another name
 
 SOURCE_IMAGE is a name, an image ID or a unique prefix of one; TARGET_IMAGE names the registry

@@ -4,6 +4,7 @@
 use clap::{Args, Subcommand};
 
 use super::help::{about, examples, no_scheme};
+use crate::output::format::Format;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ManifestCommand {
@@ -23,4 +24,55 @@ pub(crate) struct ManifestInspectArgs {
     /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
     #[arg(value_name = "NAME[:TAG|@DIGEST]", value_parser = no_scheme)]
     pub image: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SearchArgs {
+    /// Only results that pass: `stars=N` (at least N stars), `is-official=true|false` (repeatable)
+    #[arg(short, long = "filter", value_name = "FILTER", value_parser = SearchFilter::parse)]
+    pub filters: Vec<SearchFilter>,
+    /// How many results, 1 to 100
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: u32,
+    /// Don't cut the descriptions short
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Format the output: `table`, `table TEMPLATE`, `json` or a Go template (`{{.Name}}`), with
+    /// docker's fields (Name, Description, StarCount, IsOfficial)
+    #[arg(long, value_name = "FORMAT", value_parser = Format::listing, default_value = "table", hide_default_value = true)]
+    pub format: Format,
+    /// What to look for; `HOST[:PORT]/TERM` searches that registry instead of Docker Hub
+    #[arg(value_name = "TERM")]
+    pub term: String,
+}
+
+/// A `search --filter`, as docker's daemon reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SearchFilter {
+    /// At least this many stars.
+    Stars(i64),
+    IsOfficial(bool),
+    /// Docker Hub dropped automated builds; docker warns that the filter is deprecated.
+    IsAutomated(bool),
+}
+
+impl SearchFilter {
+    fn parse(text: &str) -> Result<SearchFilter, String> {
+        let (key, value) =
+            text.split_once('=').ok_or_else(|| format!("bad format of filter {text:?}: it must be KEY=VALUE"))?;
+        let boolean = || match value {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(format!("invalid filter '{text}': {key} is true or false")),
+        };
+        match key {
+            "stars" => value
+                .parse()
+                .map(SearchFilter::Stars)
+                .map_err(|_| format!("invalid filter '{text}': stars is a whole number")),
+            "is-official" => boolean().map(SearchFilter::IsOfficial),
+            "is-automated" => boolean().map(SearchFilter::IsAutomated),
+            _ => Err(format!("invalid filter '{key}': the filters are stars=N and is-official=true|false")),
+        }
+    }
 }

@@ -14,6 +14,7 @@ mod pull;
 mod push;
 mod rm;
 mod save;
+mod search;
 mod system;
 mod tag;
 mod tags;
@@ -150,6 +151,7 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Tags(args) => tags::run(args, &context).await,
         Command::Catalog(args) => catalog::run(args, &context).await,
         Command::Manifest(command) => manifest::run(command, &context).await,
+        Command::Search(args) => search::run(args, &context).await,
         Command::Tag(args) => tag::run(args, &context),
         Command::Images(args) => images::run(args, &context),
         Command::Rm(args) => rm::run(args, &context),

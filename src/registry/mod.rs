@@ -9,6 +9,7 @@ mod error;
 pub(crate) mod listings;
 pub(crate) mod manifests;
 pub(crate) mod safe_url;
+pub(crate) mod search;
 mod tls;
 mod transport;
 pub(crate) mod uploads;

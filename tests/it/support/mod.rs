@@ -10,6 +10,7 @@ pub mod fault_proxy;
 pub mod fixtures;
 pub mod hostile;
 pub mod http;
+pub mod hub_search;
 pub mod keyring;
 pub mod peers;
 pub mod registry;
