@@ -111,14 +111,18 @@ complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l insecure-registr
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -s h -l help -d 'Print help'
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -f -a "inspect" -d 'Show a remote image\'s manifest or index, as docker manifest inspect shows it'
-complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "inspect" -d 'Show a remote image\'s manifest or index, as docker manifest inspect shows it'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "create" -d 'Make a local manifest list from images of the list\'s registry or of the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "annotate" -d 'Set the platform of a manifest of a local list'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "push" -d 'Push a local manifest list, with the manifests it names, to its registry'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "rm" -d 'Remove local manifest lists'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and not __fish_seen_subcommand_from inspect create annotate push rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
@@ -127,7 +131,44 @@ complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_su
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -s a -l amend -d 'Add to (or replace manifests of) a list that exists'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -l insecure -d 'Reach the registry over plain HTTP or without checking its certificate'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os -d 'Operating system' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l arch -d 'Architecture' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l variant -d 'Architecture variant (`v7`, `v8`)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-version -d 'Operating system version (Windows)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l os-features -d 'Operating system features (comma-separated)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from annotate" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -s p -l purge -d 'Remove the local list after the push'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -l insecure -d 'Reach the registry over plain HTTP or without checking its certificate'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a remote image\'s manifest or index, as docker manifest inspect shows it'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "create" -d 'Make a local manifest list from images of the list\'s registry or of the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "annotate" -d 'Set the platform of a manifest of a local list'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push a local manifest list, with the manifests it names, to its registry'
+complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove local manifest lists'
 complete -c hoist -n "__fish_hoist_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand search" -s f -l filter -d 'Only results that pass: `stars=N` (at least N stars), `is-official=true|false` (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand search" -l limit -d 'How many results, 1 to 100' -r
@@ -250,6 +291,10 @@ complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_su
 complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import system completion __complete help" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
 complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import system completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "inspect" -d 'Show a remote image\'s manifest or index, as docker manifest inspect shows it'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "create" -d 'Make a local manifest list from images of the list\'s registry or of the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "annotate" -d 'Set the platform of a manifest of a local list'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "push" -d 'Push a local manifest list, with the manifests it names, to its registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "rm" -d 'Remove local manifest lists'
 complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
 
 # Local images, from the store: `hoist __complete images`.

@@ -14,7 +14,10 @@ use crate::config::InsecureEntry;
 use crate::image::Platform;
 use crate::output::format::Format;
 
-pub(crate) use remote::{ManifestCommand, ManifestInspectArgs, SearchArgs, SearchFilter};
+pub(crate) use remote::{
+    ManifestAnnotateArgs, ManifestCommand, ManifestCreateArgs, ManifestInspectArgs, ManifestPushArgs, ManifestRmArgs,
+    SearchArgs, SearchFilter,
+};
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]

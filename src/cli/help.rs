@@ -53,6 +53,17 @@ pub(crate) mod examples {
     pub(crate) const MANIFEST: &str = "Examples:
   $ hoist manifest inspect alpine:3.20
   $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
+    pub(crate) const MANIFEST_CREATE: &str = "Examples:
+  # A list of two single-platform images of the same registry
+  $ hoist manifest create localhost:5000/app:1 localhost:5000/app:1-amd64 localhost:5000/app:1-arm64
+  # An index's platforms, and an image only in the local store
+  $ hoist manifest create --amend localhost:5000/app:1 localhost:5000/base:1 localhost:5000/app:1-riscv64";
+    pub(crate) const MANIFEST_ANNOTATE: &str = "Examples:
+  $ hoist manifest annotate --arch arm --variant v7 localhost:5000/app:1 localhost:5000/app:1-armv7";
+    pub(crate) const MANIFEST_PUSH: &str = "Examples:
+  $ hoist manifest push --purge localhost:5000/app:1";
+    pub(crate) const MANIFEST_RM: &str = "Examples:
+  $ hoist manifest rm localhost:5000/app:1";
     pub(crate) const MANIFEST_INSPECT: &str = "Examples:
   # The index of a multi-platform image, as docker manifest inspect prints it
   $ hoist manifest inspect alpine:3.20
@@ -162,6 +173,18 @@ docker rebuilds it from its manifests, indented with three spaces. -v prints doc
 objects (Ref, Descriptor with the platform, Raw, SchemaV2Manifest or OCIManifest), one per
 platform for an index. Nothing is pulled: an index's manifests are asked with HEAD unless -v
 needs their bytes.";
+    pub(crate) const MANIFEST_CREATE: &str =
+        "Make a local manifest list from images of the list's registry or of the local store
+
+As docker manifest create: the list waits in the local store until manifest push. Each SOURCE
+must be of the list's registry; an index adds each of its platforms (not its attestations); an
+image the registry lacks but the local store has joins too, and is pushed with the list. An
+existing list is only changed with --amend.";
+    pub(crate) const MANIFEST_PUSH: &str = "Push a local manifest list, with the manifests it names, to its registry
+
+Manifests of other repositories are mounted into the list's repository, images of the local
+store are pushed, then the index goes up under the list's tag; its digest is printed. The index
+is docker's, byte for byte, so the same list always has the same digest.";
     pub(crate) const SEARCH: &str = "Search Docker Hub, or a registry, for repositories
 
 Docker Hub's search, in docker's table (NAME, DESCRIPTION, STARS, OFFICIAL; descriptions cut

@@ -11,6 +11,79 @@ pub(crate) enum ManifestCommand {
     /// Show a remote image's manifest or index, as docker manifest inspect shows it
     #[command(long_about = about::MANIFEST_INSPECT, after_help = examples::MANIFEST_INSPECT)]
     Inspect(ManifestInspectArgs),
+    /// Make a local manifest list from images of the list's registry or of the local store
+    #[command(long_about = about::MANIFEST_CREATE, after_help = examples::MANIFEST_CREATE)]
+    Create(ManifestCreateArgs),
+    /// Set the platform of a manifest of a local list
+    #[command(after_help = examples::MANIFEST_ANNOTATE)]
+    Annotate(ManifestAnnotateArgs),
+    /// Push a local manifest list, with the manifests it names, to its registry
+    #[command(long_about = about::MANIFEST_PUSH, after_help = examples::MANIFEST_PUSH)]
+    Push(ManifestPushArgs),
+    /// Remove local manifest lists
+    #[command(after_help = examples::MANIFEST_RM)]
+    Rm(ManifestRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestCreateArgs {
+    /// Add to (or replace manifests of) a list that exists
+    #[arg(short, long)]
+    pub amend: bool,
+    /// Reach the registry over plain HTTP or without checking its certificate
+    #[arg(long)]
+    pub insecure: bool,
+    /// The list, `[HOST[:PORT]/]PATH[:TAG]`
+    #[arg(value_name = "LIST", value_parser = no_scheme)]
+    pub list: String,
+    /// Images of the list's registry (an index adds each of its platforms) or of the local store
+    #[arg(required = true, value_name = "SOURCE", value_parser = no_scheme)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestAnnotateArgs {
+    /// Operating system
+    #[arg(long, value_name = "OS")]
+    pub os: Option<String>,
+    /// Architecture
+    #[arg(long, value_name = "ARCH")]
+    pub arch: Option<String>,
+    /// Architecture variant (`v7`, `v8`)
+    #[arg(long, value_name = "VARIANT")]
+    pub variant: Option<String>,
+    /// Operating system version (Windows)
+    #[arg(long, value_name = "VERSION")]
+    pub os_version: Option<String>,
+    /// Operating system features (comma-separated)
+    #[arg(long, value_name = "FEATURES", value_delimiter = ',')]
+    pub os_features: Option<Vec<String>>,
+    /// The list
+    #[arg(value_name = "LIST", value_parser = no_scheme)]
+    pub list: String,
+    /// The manifest: the SOURCE it was added as, or `NAME@DIGEST`
+    #[arg(value_name = "MANIFEST", value_parser = no_scheme)]
+    pub manifest: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestPushArgs {
+    /// Remove the local list after the push
+    #[arg(short, long)]
+    pub purge: bool,
+    /// Reach the registry over plain HTTP or without checking its certificate
+    #[arg(long)]
+    pub insecure: bool,
+    /// The list
+    #[arg(value_name = "LIST", value_parser = no_scheme)]
+    pub list: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestRmArgs {
+    /// The lists
+    #[arg(required = true, value_name = "LIST")]
+    pub lists: Vec<String>,
 }
 
 #[derive(Debug, Args)]

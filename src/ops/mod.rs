@@ -14,6 +14,7 @@ pub(crate) mod copy;
 mod damage;
 mod error;
 pub(crate) mod import;
+pub(crate) mod manifest_list;
 pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod remote_manifest;

@@ -4,10 +4,10 @@
 use std::process::Command;
 
 use crate::assert_outcome;
-use crate::support::peers::{docker_cli, push_with_skopeo, remote_manifest};
+use crate::support::peers::{docker_cli, podman, push_with_skopeo, remote_manifest, skopeo};
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
-use crate::support::{TestContext, run};
+use crate::support::{TestContext, fixtures, run};
 
 const TWO: &[(&str, &str, Option<&str>)] = &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))];
 const ONE: &[(&str, &str, Option<&str>)] = &[("linux", "amd64", None)];
@@ -124,4 +124,141 @@ fn manifest_inspect_of_a_missing_image_fails() {
 
         For more information, try '--help'.
         "#);
+}
+
+#[test]
+fn manifest_create_and_push_make_an_index_the_peers_read() {
+    let registry = Registry::start(Setup::Plain);
+    let other = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]").literal(&other.addr(), "[OTHER]");
+    let at = |path: &str| format!("{}/{path}", registry.addr());
+    push_with_skopeo(&context, &at("src/amd:1"), ONE, &[]);
+    push_with_skopeo(&context, &at("src/multi:1"), &[("linux", "arm64", Some("v8")), ("linux", "ppc64le", None)], &[]);
+    // Only in the local store: pushed with the list.
+    context.load_oci(&fixtures::OciImage::of_files(&[("a", b"local only")]), &at("app/local:1")).success();
+    let list = at("lists/app:1");
+    let sources = [at("src/amd:1"), at("src/multi:1"), at("app/local:1")];
+    let create = |amend: &[&str]| {
+        let mut args = vec!["manifest", "create"];
+        args.extend(amend);
+        args.push(&list);
+        args.extend(sources.iter().map(String::as_str));
+        context.hoist(&args)
+    };
+    assert_outcome!(filters, create(&[]), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Created manifest list [REGISTRY]/lists/app:1
+        ----- stderr -----
+        ");
+    assert_outcome!(filters, create(&[]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: refusing to amend an existing manifest list with no --amend flag: [REGISTRY]/lists/app:1
+        ");
+    create(&["--amend"]).success();
+    let annotate = ["manifest", "annotate", "--arch", "riscv64", &list, &at("app/local:1")];
+    assert_outcome!(filters, context.hoist(&annotate), @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        ----- stderr -----
+        ");
+    let pushed = context.hoist(&["manifest", "push", &list]).success();
+    assert_outcome!(filters, pushed, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        Pushed ref [REGISTRY]/lists/app@sha256:446c6fc596c1696bb8ed53c226810232b0adfbdb4368ac4d4602553c85ba40a7 with digest: sha256:446c6fc596c1696bb8ed53c226810232b0adfbdb4368ac4d4602553c85ba40a7
+        Pushed ref [REGISTRY]/lists/app@sha256:070b844665ec9bc9662f9e5c0887ee9605f0542b817f415d85ba4221049713c2 with digest: sha256:070b844665ec9bc9662f9e5c0887ee9605f0542b817f415d85ba4221049713c2
+        Pushed ref [REGISTRY]/lists/app@sha256:22132af3067635617781e746bbb7e2964051bfaf0589e2e409695853a062a8df with digest: sha256:22132af3067635617781e746bbb7e2964051bfaf0589e2e409695853a062a8df
+        Pushed ref [REGISTRY]/lists/app@sha256:28f2dd12e1df1965507ad63310cc5183956a0efc63ca95600e6ab6f01424da77 with digest: sha256:28f2dd12e1df1965507ad63310cc5183956a0efc63ca95600e6ab6f01424da77
+        sha256:fea0bfa3209458fd0ca3dfed9960588f3a2a8d3dd068c4f9b721b23ce23aecc6
+        ----- stderr -----
+        ");
+    let digest = pushed.stdout.lines().last().unwrap().to_string();
+
+    // skopeo reads back the index whose digest was printed, every platform there.
+    let raw = remote_manifest(&context, &list);
+    assert_eq!(fixtures::sha256(raw.as_bytes()), digest);
+    let index: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let platforms: Vec<String> = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            format!(
+                "{}/{}",
+                entry["platform"]["os"].as_str().unwrap(),
+                entry["platform"]["architecture"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(platforms, ["linux/amd64", "linux/arm64", "linux/ppc64le", "linux/riscv64"]);
+    // docker and podman read it; docker prints what hoist prints.
+    let docker = run(docker_cli(&context).args(["manifest", "inspect", "--insecure", &list])).success().stdout;
+    assert_eq!(context.hoist(&["manifest", "inspect", &list]).success().stdout, docker);
+    // podman 4 has no --tls-verify for manifest inspect: the registry is insecure in its config.
+    let conf = format!("[[registry]]\nlocation = \"{}\"\ninsecure = true\n", registry.addr());
+    let conf = context.write("registries.conf", conf.as_bytes());
+    let podman = run(podman(&context).env("CONTAINERS_REGISTRIES_CONF", conf).args(["manifest", "inspect", &list]));
+    let podman = podman.success().stdout;
+    let podman: serde_json::Value = serde_json::from_str(&podman).unwrap();
+    assert_eq!(podman["manifests"], index["manifests"], "podman reads the same manifests");
+    // Each platform pulls, by skopeo's platform choice.
+    for (n, (arch, variant)) in [(1, ("arm64", "v8")), (2, ("ppc64le", "")), (3, ("riscv64", ""))] {
+        let folder = context.path(&format!("pulled-{arch}"));
+        run(skopeo(&context)
+            .args(["--override-os", "linux", "--override-arch", arch, "--override-variant", variant])
+            .args([
+                "copy",
+                "--src-tls-verify=false",
+                &format!("docker://{list}"),
+                &format!("dir:{}", folder.display()),
+            ]))
+        .success();
+        let manifest = std::fs::read(folder.join("manifest.json")).unwrap();
+        assert_eq!(fixtures::sha256(&manifest), index["manifests"][n]["digest"].as_str().unwrap(), "{arch}");
+    }
+
+    // The same list again: the same bytes, the same digest.
+    context.hoist(&["manifest", "rm", &list]).success();
+    create(&[]).success();
+    context.hoist(&annotate).success();
+    let again = context.hoist(&["manifest", "push", "--purge", &list]).success();
+    assert_eq!(again.stdout.lines().last().unwrap(), digest);
+    assert_outcome!(filters, context.hoist(&["manifest", "push", &list]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: No such manifest list: [REGISTRY]/lists/app:1 (make one with hoist manifest create)
+        ");
+    assert_outcome!(filters, context.hoist(&["manifest", "rm", &list]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: No such manifest list: [REGISTRY]/lists/app:1
+        ");
+    let foreign = format!("{}/src/amd:1", other.addr());
+    assert_outcome!(filters, context.hoist(&["manifest", "create", &list, &foreign]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot use source images from a different registry than the target image: [OTHER] != [REGISTRY]
+        ");
+    assert_outcome!(filters, context.hoist(&["manifest", "create", &list, &at("src/none:1")]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot add [REGISTRY]/src/none:1 to [REGISTRY]/lists/app:1
+          caused by: manifest for src/none:1 not found: manifest_unknown: manifest unknown
+        ");
 }

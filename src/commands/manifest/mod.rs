@@ -7,6 +7,8 @@ use anyhow::Context as _;
 use base64::Engine as _;
 use serde::Serialize;
 
+mod lists;
+
 use super::Context;
 use crate::cli::{ManifestCommand, ManifestInspectArgs};
 use crate::digest::Digest;
@@ -18,18 +20,22 @@ use crate::reference::Reference;
 pub(super) async fn run(command: ManifestCommand, context: &Context) -> anyhow::Result<()> {
     match command {
         ManifestCommand::Inspect(args) => inspect(args, context).await,
+        ManifestCommand::Create(args) => lists::create(args, context).await,
+        ManifestCommand::Annotate(args) => lists::annotate(&args, context),
+        ManifestCommand::Push(args) => lists::push(args, context).await,
+        ManifestCommand::Rm(args) => lists::rm(&args, context),
     }
+}
+
+/// `context`, or one that reaches `registry` as an insecure registry (`--insecure`).
+fn reach(context: &Context, registry: &str, insecure: bool) -> anyhow::Result<Option<Context>> {
+    insecure.then(|| context.with_insecure(registry)).transpose()
 }
 
 async fn inspect(args: ManifestInspectArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.image)?.with_default_tag();
-    let insecure;
-    let context = if args.insecure {
-        insecure = context.with_insecure(reference.registry())?;
-        &insecure
-    } else {
-        context
-    };
+    let insecure = reach(context, reference.registry(), args.insecure)?;
+    let context = insecure.as_ref().unwrap_or(context);
     let client = context.client(reference.registry())?;
     let wanted = reference.digest().map_or_else(|| reference.tag_or_default().to_string(), ToString::to_string);
     let remote = remote_manifest::read(&client, reference.repository(), &wanted, args.verbose)
