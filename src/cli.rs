@@ -211,16 +211,19 @@ pub(crate) struct PushArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CpArgs {
+    /// Copy every tag of the repository (SOURCE and DESTINATION name repositories)
+    #[arg(short, long)]
+    pub all_tags: bool,
     /// Copy only this platform of a multi-platform image [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
     /// Only print the copied digest
     #[arg(short, long)]
     pub quiet: bool,
-    /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
+    /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]` (a repository with -a)
     #[arg(value_name = "SOURCE", value_parser = no_scheme)]
     pub source: String,
-    /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]`
+    /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]` (a repository with -a)
     #[arg(value_name = "DESTINATION", value_parser = no_scheme)]
     pub destination: String,
 }

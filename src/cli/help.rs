@@ -42,7 +42,9 @@ pub(crate) mod examples {
     pub(crate) const CP: &str = "Examples:
   $ hoist cp docker.io/library/alpine:3.20 localhost:5000/alpine:3.20
   # One platform only
-  $ hoist cp --platform linux/amd64 ghcr.io/org/app:1 localhost:5000/app:1";
+  $ hoist cp --platform linux/amd64 ghcr.io/org/app:1 localhost:5000/app:1
+  # Every tag of a repository
+  $ hoist cp -a ghcr.io/org/app localhost:5000/app";
     pub(crate) const DELETE: &str = "Examples:
   $ hoist delete localhost:5000/my-fancy-app:1.0.0
   $ hoist delete localhost:5000/my-fancy-app@sha256:a4e37b4be75544dc34cbcdb9861fd13ffde84affa602e967cd8c9133445ae57f";
@@ -152,7 +154,8 @@ rest are uploaded; then the manifest, byte for byte, so its digest does not chan
     pub(crate) const CP: &str = "Copy an image from one registry to another, without the local store
 
 Every platform of a multi-platform image (or --platform's), every digest kept; blobs the
-destination has are skipped.";
+destination has are skipped. -a copies every tag of a repository, one after another, so that a
+blob the tags share goes over once.";
     pub(crate) const DELETE: &str = "Delete an image's manifest from a registry
 
 The registry must allow deletes (distribution: storage.delete.enabled). A tag is resolved to

@@ -161,3 +161,63 @@ fn cp_to_a_registry_that_refuses_a_streamed_blob_sends_it_from_a_copy() {
     );
     assert_eq!(remote_digest(&context, &format!("{}/dst/big:1", second.addr())), digest);
 }
+
+#[test]
+fn cp_all_tags_copies_every_tag_and_sends_each_blob_once() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&first.addr(), "[FIRST]").literal(&second.addr(), "[SECOND]");
+    let source = format!("{}/src/app", first.addr());
+    context.load_oci(&fixtures::OciImage::of_files(&[("a", b"shared")]), &format!("{source}:1")).success();
+    for tag in ["2", "latest"] {
+        context.hoist(&["tag", &format!("{source}:1"), &format!("{source}:{tag}")]).success();
+    }
+    context.hoist(&["push", "-a", &source]).success();
+    push_with_skopeo(
+        &context,
+        &format!("{source}:multi"),
+        &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))],
+        &[],
+    );
+    let destination = format!("{}/dst/app", second.addr());
+    let copied = context.hoist(&["cp", "-a", "-q", &source, &destination]).success();
+    let mut tags: Vec<&str> = copied.stdout.lines().collect();
+    tags.sort_unstable();
+    tags.dedup();
+    assert_eq!(tags.len(), 2, "two distinct digests: the image under three tags, and the index");
+    for tag in ["1", "2", "latest", "multi"] {
+        assert_eq!(
+            remote_digest(&context, &format!("{destination}:{tag}")),
+            remote_digest(&context, &format!("{source}:{tag}"))
+        );
+    }
+    // Each blob went up once, however many tags share it.
+    let log = second.log();
+    let mut uploads: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("\"PUT /v2/dst/app/blobs/uploads/"))
+        .filter_map(|line| line.split("digest=").nth(1).map(|rest| &rest[..71]))
+        .collect();
+    let sent = uploads.len();
+    uploads.sort_unstable();
+    uploads.dedup();
+    assert_eq!(sent, uploads.len(), "a blob sent twice:\n{log}");
+    assert_eq!(sent, 6, "2 blobs of the one image, 4 of the index's two platforms");
+
+    assert_outcome!(filters, context.hoist(&["cp", "-a", &format!("{source}:1"), &destination]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: --all-tags copies a repository: leave out the tag or digest in [FIRST]/src/app:1
+        ");
+    assert_outcome!(filters, context.hoist(&["cp", "-a", &format!("{}/none/app", first.addr()), &destination]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot list the tags of [FIRST]/none/app
+          caused by: none/app/tags/list not found: name_unknown: repository name not known to registry
+        ");
+}
