@@ -322,7 +322,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__cp)
-            opts="-a -q -h -V --all-tags --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h -V --all-tags --referrers --platform --quiet --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

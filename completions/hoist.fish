@@ -89,6 +89,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand cp" -l root -d 'The local im
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -s a -l all-tags -d 'Copy every tag of the repository (SOURCE and DESTINATION name repositories)'
+complete -c hoist -n "__fish_hoist_using_subcommand cp" -l referrers -d 'Also copy what refers to the image (signatures, SBOMs, attestations): OCI referrers'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -s q -l quiet -d 'Only print the copied digest'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -214,6 +214,9 @@ pub(crate) struct CpArgs {
     /// Copy every tag of the repository (SOURCE and DESTINATION name repositories)
     #[arg(short, long)]
     pub all_tags: bool,
+    /// Also copy what refers to the image (signatures, SBOMs, attestations): OCI referrers
+    #[arg(long)]
+    pub referrers: bool,
     /// Copy only this platform of a multi-platform image [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,

@@ -44,7 +44,9 @@ pub(crate) mod examples {
   # One platform only
   $ hoist cp --platform linux/amd64 ghcr.io/org/app:1 localhost:5000/app:1
   # Every tag of a repository
-  $ hoist cp -a ghcr.io/org/app localhost:5000/app";
+  $ hoist cp -a ghcr.io/org/app localhost:5000/app
+  # An image with its signatures and attestations
+  $ hoist cp --referrers ghcr.io/org/app:1 localhost:5000/app:1";
     pub(crate) const DELETE: &str = "Examples:
   $ hoist delete localhost:5000/my-fancy-app:1.0.0
   $ hoist delete localhost:5000/my-fancy-app@sha256:a4e37b4be75544dc34cbcdb9861fd13ffde84affa602e967cd8c9133445ae57f";
@@ -155,7 +157,10 @@ rest are uploaded; then the manifest, byte for byte, so its digest does not chan
 
 Every platform of a multi-platform image (or --platform's), every digest kept; blobs the
 destination has are skipped. -a copies every tag of a repository, one after another, so that a
-blob the tags share goes over once.";
+blob the tags share goes over once. --referrers also copies what refers to the copied manifests
+(signatures, SBOMs, attestations): listed through the source's referrers API, else its
+sha256-<hex> tag schema, and written to the destination's tag schema where it has no referrers
+API.";
     pub(crate) const DELETE: &str = "Delete an image's manifest from a registry
 
 The registry must allow deletes (distribution: storage.delete.enabled). A tag is resolved to

@@ -5,6 +5,7 @@ use anyhow::{Context as _, bail};
 use super::Context;
 use crate::cli::CpArgs;
 use crate::ops::copy::{Endpoint, copy};
+use crate::ops::referrers;
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
@@ -36,6 +37,13 @@ pub(super) async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
         output::line(copied.digest.as_ref())?;
     } else {
         output::line(&format!("{}: digest: {} size: {}", destination.tag_or_default(), copied.digest, copied.size))?;
+    }
+    if args.referrers {
+        let ends = (
+            Endpoint { client: &source_client, reference: &source },
+            Endpoint { client: &destination_client, reference: &destination },
+        );
+        with_referrers(ends, &copied.digest, args.quiet).await?;
     }
     Ok(())
 }
@@ -76,6 +84,30 @@ async fn all_tags(args: &CpArgs, context: &Context, source: &Reference, destinat
         } else {
             output::line(&format!("{tag}: digest: {} size: {}", copied.digest, copied.size))?;
         }
+        if args.referrers {
+            let ends = (
+                Endpoint { client: &source_client, reference: &from },
+                Endpoint { client: &destination_client, reference: &to },
+            );
+            with_referrers(ends, &copied.digest, args.quiet).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `--referrers`: what refers to the copied image goes with it; a line for each.
+async fn with_referrers(
+    ends: (Endpoint<'_>, Endpoint<'_>),
+    top: &crate::digest::Digest,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let (source, destination) = ends;
+    let what = format!("cannot copy the referrers of {}@{top}", source.reference.repository_reference());
+    let reporter = progress::reporter(progress::Direction::Push, true);
+    let copied = referrers::copy_referrers(source, destination, top, reporter).await.context(what)?;
+    for referrer in copied.iter().filter(|_| !quiet) {
+        let kind = if referrer.artifact_type.is_empty() { "referrer" } else { referrer.artifact_type.as_str() };
+        output::line(&format!("{kind} {}: refers to {}", referrer.digest, referrer.subject))?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub(crate) mod import;
 pub(crate) mod manifest_list;
 pub(crate) mod pull;
 pub(crate) mod push;
+pub(crate) mod referrers;
 pub(crate) mod remote_manifest;
 pub(crate) mod repair;
 pub(crate) mod report;

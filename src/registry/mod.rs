@@ -8,6 +8,7 @@ pub(crate) mod client;
 mod error;
 pub(crate) mod listings;
 pub(crate) mod manifests;
+pub(crate) mod referrers;
 pub(crate) mod safe_url;
 pub(crate) mod search;
 mod tls;

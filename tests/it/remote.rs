@@ -3,6 +3,7 @@
 use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
 use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
+use crate::support::referrers::sign;
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
 use crate::support::{TestContext, fixtures, run};
@@ -220,4 +221,50 @@ fn cp_all_tags_copies_every_tag_and_sends_each_blob_once() {
         Error: cannot list the tags of [FIRST]/none/app
           caused by: none/app/tags/list not found: name_unknown: repository name not known to registry
         ");
+}
+
+#[test]
+fn cp_referrers_copies_signatures_through_the_tag_schema() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&first.addr(), "[FIRST]").literal(&second.addr(), "[SECOND]");
+    let source = format!("{}/src/signed:1", first.addr());
+    let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
+    let index: serde_json::Value = serde_json::from_str(&remote_manifest(&context, &source)).unwrap();
+    let arm = index["manifests"][1].clone();
+    let size = remote_manifest(&context, &source).len();
+    // The index is signed, and so is its arm64 manifest.
+    let top_signature =
+        sign(&first.addr(), "src/signed", (&digest, size, "application/vnd.oci.image.index.v1+json"), b"top");
+    let arm_digest = arm["digest"].as_str().unwrap();
+    let arm_subject =
+        (arm_digest, arm["size"].as_u64().unwrap() as usize, "application/vnd.oci.image.manifest.v1+json");
+    let arm_signature = sign(&first.addr(), "src/signed", arm_subject, b"arm");
+
+    let destination = format!("{}/dst/signed:1", second.addr());
+    let copied = context.hoist(&["cp", "--referrers", &source, &destination]).blob_lines_sorted();
+    assert_outcome!(filters, copied, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        13100fbcf938: Pushed
+        cb8084c5b106: Pushed
+        1: digest: sha256:9fa9909e3d23f60bd382bffb059a51ef494367dc6d6a4d62f776b0468f359e7e size: 506
+        application/vnd.dev.cosign.artifact.sig.v1+json sha256:dd80003c8b425c31276eefa76e1e7a6a5cc7d3cd7bf3971439a7214b02333ec9: refers to sha256:5e784f6695116b4af375ca044f61f39ffafe8b9a529325bcdc97e11ed0cd03fd
+        application/vnd.dev.cosign.artifact.sig.v1+json sha256:c8cf6147efc6d8041fd108467222023a7fb4017c0f5e3b56b0d6192e423cc55b: refers to sha256:9fa9909e3d23f60bd382bffb059a51ef494367dc6d6a4d62f776b0468f359e7e
+        ----- stderr -----
+        ");
+    for (subject, signature) in [(&digest, &top_signature), (&arm_digest.to_string(), &arm_signature)] {
+        let tag = subject.replacen(':', "-", 1);
+        let listed = remote_manifest(&context, &format!("{}/dst/signed:{tag}", second.addr()));
+        assert_eq!(listed, remote_manifest(&context, &format!("{}/src/signed:{tag}", first.addr())), "the same index");
+        let copied = format!("{}/dst/signed@{signature}", second.addr());
+        assert_eq!(&remote_digest(&context, &copied), signature, "the signature, digest kept");
+    }
+
+    // With --platform, only the kept manifest's referrers go (amd64 has none).
+    let amd = format!("{}/dst/amd:1", second.addr());
+    let one = context.hoist(&["cp", "--referrers", "--platform", "linux/amd64", &source, &amd]).success();
+    assert!(!one.stdout.contains("refers to"), "amd64 has no signature: {}", one.stdout);
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod hub_search;
 pub mod keyring;
 pub mod peers;
+pub mod referrers;
 pub mod registry;
 pub mod snapshot;
 pub mod stalled;
