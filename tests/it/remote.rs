@@ -3,7 +3,7 @@
 use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
 use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
-use crate::support::referrers::sign;
+use crate::support::referrers::{ReferrersApi, sign};
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
 use crate::support::{TestContext, fixtures, run};
@@ -267,4 +267,30 @@ fn cp_referrers_copies_signatures_through_the_tag_schema() {
     let amd = format!("{}/dst/amd:1", second.addr());
     let one = context.hoist(&["cp", "--referrers", "--platform", "linux/amd64", &source, &amd]).success();
     assert!(!one.stdout.contains("refers to"), "amd64 has no signature: {}", one.stdout);
+}
+
+#[test]
+fn cp_referrers_lists_them_through_the_referrers_api_where_the_source_has_one() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let api = ReferrersApi::start(&first.addr());
+    let context = TestContext::new();
+    let source = format!("{}/src/signed:1", api.addr());
+    let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None)], &[]);
+    let size = remote_manifest(&context, &source).len();
+    let signature =
+        sign(api.addr(), "src/signed", (&digest, size, "application/vnd.oci.image.manifest.v1+json"), b"sig");
+    let destination = format!("{}/dst/signed:1", second.addr());
+    let copied = context.hoist(&["cp", "-q", "--referrers", &source, &destination]).success();
+    assert_eq!(copied.stdout, format!("{digest}\n"));
+    // The source's referrers API was asked for the image, then for the signature's own referrers.
+    let asked = [format!("/v2/src/signed/referrers/{digest}"), format!("/v2/src/signed/referrers/{signature}")];
+    assert_eq!(api.asked(), asked);
+    assert_eq!(remote_digest(&context, &format!("{}/dst/signed@{signature}", second.addr())), signature);
+    // The destination has no referrers API: its tag schema lists the signature.
+    let tag = digest.replacen(':', "-", 1);
+    let listed: serde_json::Value =
+        serde_json::from_str(&remote_manifest(&context, &format!("{}/dst/signed:{tag}", second.addr()))).unwrap();
+    assert_eq!(listed["manifests"][0]["digest"], signature.as_str());
+    assert_eq!(listed["manifests"][0]["artifactType"], "application/vnd.dev.cosign.artifact.sig.v1+json");
 }

@@ -60,3 +60,90 @@ pub fn sign(addr: &str, repository: &str, subject: (&str, usize, &str), payload:
     );
     signature
 }
+
+/// A registry with the OCI 1.1 referrers API: a proxy in front of a `docker-registry` that
+/// answers `GET /v2/<name>/referrers/<digest>` itself (from the registry's tag-schema index,
+/// or an empty index) and passes everything else through; it keeps the referrers requests.
+pub struct ReferrersApi {
+    serving: super::http::Serving,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ReferrersApi {
+    pub fn start(backend: &str) -> ReferrersApi {
+        use std::io::{BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the referrers proxy");
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (log, backend) = (std::sync::Arc::clone(&asked), backend.to_string());
+        let serving = super::http::Serving::start(listener, move |stream| {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
+            let Ok(Some(head)) = super::http::read_head(&mut reader) else { return };
+            let (method, target) = {
+                let mut parts = head.start.split(' ');
+                (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string())
+            };
+            let Ok(body) = super::http::read_body(&mut reader, head.framing(None)) else { return };
+            let reply = match referrers_target(&target) {
+                Some((name, subject)) if method == "GET" => {
+                    log.lock().unwrap().push(target.clone());
+                    referrers(&backend, &name, &subject)
+                }
+                _ => {
+                    let headers: Vec<(&str, &str)> = head
+                        .headers
+                        .iter()
+                        .filter(|(key, _)| {
+                            !["host", "content-length", "connection"].contains(&key.to_lowercase().as_str())
+                        })
+                        .map(|(key, value)| (key.as_str(), value.as_str()))
+                        .collect();
+                    let Ok(reply) = request(&backend, &method, &target, &headers, &body) else { return };
+                    reply
+                }
+            };
+            let mut stream = stream;
+            let mut headers: Vec<(String, String)> = reply
+                .headers
+                .iter()
+                .filter(|(key, _)| !["content-length", "transfer-encoding"].contains(&key.to_lowercase().as_str()))
+                .cloned()
+                .collect();
+            if method != "HEAD" {
+                headers.push(("Content-Length".into(), reply.body.len().to_string()));
+            }
+            let _ = super::http::write_head(&mut stream, &format!("HTTP/1.1 {} X", reply.status), &headers);
+            let _ = stream.write_all(&reply.body);
+        });
+        ReferrersApi { serving, asked }
+    }
+
+    pub fn addr(&self) -> &str {
+        &self.serving.addr
+    }
+
+    /// The referrers requests' targets.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+/// `(name, digest)` of `/v2/<name>/referrers/<digest>`.
+fn referrers_target(target: &str) -> Option<(String, String)> {
+    let path = target.split('?').next()?.strip_prefix("/v2/")?;
+    let (name, subject) = path.rsplit_once("/referrers/")?;
+    Some((name.to_string(), subject.to_string()))
+}
+
+fn referrers(backend: &str, name: &str, subject: &str) -> super::http::Reply {
+    let tag = subject.replacen(':', "-", 1);
+    let accept = [("Accept", "application/vnd.oci.image.index.v1+json")];
+    let found =
+        request(backend, "GET", &format!("/v2/{name}/manifests/{tag}"), &accept, b"").expect("ask the registry");
+    let body = if found.status == 200 {
+        found.body
+    } else {
+        br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#.to_vec()
+    };
+    let headers = vec![("Content-Type".to_string(), "application/vnd.oci.image.index.v1+json".to_string())];
+    super::http::Reply { status: 200, headers, body }
+}
