@@ -180,7 +180,8 @@ Exactly docker's output: a manifest as the registry holds it, indented with tabs
 docker rebuilds it from its manifests, indented with three spaces. -v prints docker's verbose
 objects (Ref, Descriptor with the platform, Raw, SchemaV2Manifest or OCIManifest), one per
 platform for an index. Nothing is pulled: an index's manifests are asked with HEAD unless -v
-needs their bytes.";
+needs their bytes. A list made by manifest create and not pushed yet is shown from the store,
+as docker shows it.";
     pub(crate) const MANIFEST_CREATE: &str =
         "Make a local manifest list from images of the list's registry or of the local store
 

@@ -168,6 +168,8 @@ fn manifest_create_and_push_make_an_index_the_peers_read() {
         ----- stdout -----
         ----- stderr -----
         ");
+    // Before the push, manifest inspect shows the local list, as docker does.
+    let local = context.hoist(&["manifest", "inspect", &list]).success().stdout;
     let pushed = context.hoist(&["manifest", "push", &list]).success();
     assert_outcome!(filters, pushed, @r"
         success: true
@@ -185,6 +187,7 @@ fn manifest_create_and_push_make_an_index_the_peers_read() {
     // skopeo reads back the index whose digest was printed, every platform there.
     let raw = remote_manifest(&context, &list);
     assert_eq!(fixtures::sha256(raw.as_bytes()), digest);
+    assert_eq!(local, format!("{raw}\n"), "the local list is what went up");
     let index: serde_json::Value = serde_json::from_str(&raw).unwrap();
     let platforms: Vec<String> = index["manifests"]
         .as_array()

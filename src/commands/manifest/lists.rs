@@ -130,3 +130,12 @@ pub(super) fn rm(args: &ManifestRmArgs, context: &Context) -> anyhow::Result<()>
     }
     Ok(())
 }
+
+/// The local list named `reference`, if the store holds one (without making a store).
+pub(super) fn local(context: &Context, reference: &Reference) -> anyhow::Result<Option<List>> {
+    if reference.digest().is_some() || !context.root.exists() {
+        return Ok(None);
+    }
+    let store = context.existing_store()?;
+    manifest_list::load(&store, &reference.full()).context("cannot read the manifest list")
+}

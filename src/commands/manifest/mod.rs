@@ -34,6 +34,12 @@ fn reach(context: &Context, registry: &str, insecure: bool) -> anyhow::Result<Op
 
 async fn inspect(args: ManifestInspectArgs, context: &Context) -> anyhow::Result<()> {
     let reference = Reference::parse(&args.image)?.with_default_tag();
+    if !args.verbose
+        && let Some(list) = lists::local(context, &reference)?
+    {
+        // A list made by `manifest create` and not pushed yet, as docker shows it.
+        return print_json(crate::ops::manifest_list::index_bytes(&list.manifests)?.1);
+    }
     let insecure = reach(context, reference.registry(), args.insecure)?;
     let context = insecure.as_ref().unwrap_or(context);
     let client = context.client(reference.registry())?;
