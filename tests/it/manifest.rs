@@ -265,3 +265,43 @@ fn manifest_create_and_push_make_an_index_the_peers_read() {
           caused by: manifest for src/none:1 not found: manifest_unknown: manifest unknown
         ");
 }
+
+#[test]
+fn a_registry_without_certs_d_is_checked_against_the_systems_roots() {
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&registry.addr(), "[REGISTRY]");
+    let image = format!("{}/none/app:1", registry.addr());
+    let empty = context.path("no-certs");
+    std::fs::create_dir_all(&empty).unwrap();
+    let inspect = |ca: &std::path::Path| {
+        run(context
+            .command()
+            .env("SSL_CERT_FILE", ca)
+            .env("SSL_CERT_DIR", &empty)
+            .args(["manifest", "inspect", &image]))
+    };
+    // The test's CA as the system's only root: the certificate passes, the registry asks for a login.
+    assert_outcome!(filters, inspect(registry.ca_pem()), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot inspect [REGISTRY]/none/app:1
+          caused by: unauthorized: authentication required
+        hint: log in with: hoist login [REGISTRY]
+        ");
+    // Roots without it: the certificate is refused.
+    let other = context.write("other.pem", &std::fs::read("/etc/ssl/certs/ca-certificates.crt").unwrap());
+    assert_outcome!(filters, inspect(&other), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot inspect [REGISTRY]/none/app:1
+          caused by: cannot reach [REGISTRY]
+          caused by: error sending request for url (https://[REGISTRY]/v2/)
+          caused by: client error (Connect)
+          caused by: invalid peer certificate: UnknownIssuer
+        ");
+}
