@@ -56,7 +56,10 @@ pub(crate) mod examples {
   $ hoist tags --filter '3.*' alpine";
     pub(crate) const MANIFEST: &str = "Examples:
   $ hoist manifest inspect alpine:3.20
-  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
+  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0
+  # A multi-platform image from single-platform ones
+  $ hoist manifest create localhost:5000/app:1 localhost:5000/app:1-amd64 localhost:5000/app:1-arm64
+  $ hoist manifest push localhost:5000/app:1";
     pub(crate) const MANIFEST_CREATE: &str = "Examples:
   # A list of two single-platform images of the same registry
   $ hoist manifest create localhost:5000/app:1 localhost:5000/app:1-amd64 localhost:5000/app:1-arm64
