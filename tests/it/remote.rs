@@ -293,4 +293,13 @@ fn cp_referrers_lists_them_through_the_referrers_api_where_the_source_has_one() 
         serde_json::from_str(&remote_manifest(&context, &format!("{}/dst/signed:{tag}", second.addr()))).unwrap();
     assert_eq!(listed["manifests"][0]["digest"], signature.as_str());
     assert_eq!(listed["manifests"][0]["artifactType"], "application/vnd.dev.cosign.artifact.sig.v1+json");
+
+    // A destination with the referrers API indexes the signature by its subject itself: no tag.
+    let third = Registry::start(Setup::Plain);
+    let api_destination = ReferrersApi::start(&third.addr());
+    let destination = format!("{}/dst/signed:1", api_destination.addr());
+    context.hoist(&["cp", "-q", "--referrers", &source, &destination]).success();
+    assert_eq!(remote_digest(&context, &format!("{}/dst/signed@{signature}", third.addr())), signature);
+    let tags = context.hoist(&["tags", &format!("{}/dst/signed", third.addr())]).success().stdout;
+    assert_eq!(tags, "1\n", "no tag-schema tag where the referrers API answers");
 }
