@@ -58,6 +58,9 @@ _hoist() {
             hoist,logout)
                 cmd="hoist__subcmd__logout"
                 ;;
+            hoist,manifest)
+                cmd="hoist__subcmd__manifest"
+                ;;
             hoist,pull)
                 cmd="hoist__subcmd__pull"
                 ;;
@@ -72,6 +75,9 @@ _hoist() {
                 ;;
             hoist,save)
                 cmd="hoist__subcmd__save"
+                ;;
+            hoist,search)
+                cmd="hoist__subcmd__search"
                 ;;
             hoist,system)
                 cmd="hoist__subcmd__system"
@@ -124,6 +130,9 @@ _hoist() {
             hoist__subcmd__help,logout)
                 cmd="hoist__subcmd__help__subcmd__logout"
                 ;;
+            hoist__subcmd__help,manifest)
+                cmd="hoist__subcmd__help__subcmd__manifest"
+                ;;
             hoist__subcmd__help,pull)
                 cmd="hoist__subcmd__help__subcmd__pull"
                 ;;
@@ -135,6 +144,9 @@ _hoist() {
                 ;;
             hoist__subcmd__help,save)
                 cmd="hoist__subcmd__help__subcmd__save"
+                ;;
+            hoist__subcmd__help,search)
+                cmd="hoist__subcmd__help__subcmd__search"
                 ;;
             hoist__subcmd__help,system)
                 cmd="hoist__subcmd__help__subcmd__system"
@@ -177,6 +189,21 @@ _hoist() {
                 ;;
             hoist__subcmd__help__subcmd__image,tag)
                 cmd="hoist__subcmd__help__subcmd__image__subcmd__tag"
+                ;;
+            hoist__subcmd__help__subcmd__manifest,annotate)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__annotate"
+                ;;
+            hoist__subcmd__help__subcmd__manifest,create)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__create"
+                ;;
+            hoist__subcmd__help__subcmd__manifest,inspect)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__inspect"
+                ;;
+            hoist__subcmd__help__subcmd__manifest,push)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__push"
+                ;;
+            hoist__subcmd__help__subcmd__manifest,rm)
+                cmd="hoist__subcmd__help__subcmd__manifest__subcmd__rm"
                 ;;
             hoist__subcmd__help__subcmd__system,check)
                 cmd="hoist__subcmd__help__subcmd__system__subcmd__check"
@@ -262,6 +289,42 @@ _hoist() {
             hoist__subcmd__image__subcmd__help,tag)
                 cmd="hoist__subcmd__image__subcmd__help__subcmd__tag"
                 ;;
+            hoist__subcmd__manifest,annotate)
+                cmd="hoist__subcmd__manifest__subcmd__annotate"
+                ;;
+            hoist__subcmd__manifest,create)
+                cmd="hoist__subcmd__manifest__subcmd__create"
+                ;;
+            hoist__subcmd__manifest,help)
+                cmd="hoist__subcmd__manifest__subcmd__help"
+                ;;
+            hoist__subcmd__manifest,inspect)
+                cmd="hoist__subcmd__manifest__subcmd__inspect"
+                ;;
+            hoist__subcmd__manifest,push)
+                cmd="hoist__subcmd__manifest__subcmd__push"
+                ;;
+            hoist__subcmd__manifest,rm)
+                cmd="hoist__subcmd__manifest__subcmd__rm"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,annotate)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__annotate"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,create)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__create"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,help)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__help"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,inspect)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__inspect"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,push)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__push"
+                ;;
+            hoist__subcmd__manifest__subcmd__help,rm)
+                cmd="hoist__subcmd__manifest__subcmd__help__subcmd__rm"
+                ;;
             hoist__subcmd__system,check)
                 cmd="hoist__subcmd__system__subcmd__check"
                 ;;
@@ -287,7 +350,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import history image system completion __complete help"
+            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog manifest search tag images rm rmi inspect save load import history image system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,7 +454,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__cp)
-            opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h -V --all-tags --referrers --platform --quiet --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,7 +510,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import history image system completion __complete help"
+            opts="login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import history image system completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +873,90 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__help__subcmd__manifest)
+            opts="inspect create annotate push rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__annotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__manifest__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__help__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -853,6 +1000,20 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1736,6 +1897,280 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__manifest)
+            opts="-h -V --root --config --insecure-registry --debug --help --version inspect create annotate push rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__annotate)
+            opts="-h -V --os --arch --variant --os-version --os-features --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --os)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --variant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --os-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --os-features)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__create)
+            opts="-a -h -V --amend --insecure --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help)
+            opts="inspect create annotate push rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__annotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__push)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__inspect)
+            opts="-v -h -V --verbose --insecure --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__push)
+            opts="-p -h -V --purge --insecure --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__manifest__subcmd__rm)
+            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__pull)
             opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1834,6 +2269,48 @@ _hoist() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__search)
+            opts="-f -h -V --filter --limit --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2021,12 +2498,16 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tags)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h -V --filter --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2056,13 +2537,13 @@ _hoist_local_images() {
     local -a root=()
     [[ ${cur} == -* ]] && return 1
     case "${prev}" in
-        --config|--filter|--format|--human|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) return 1 ;;
+        --config|--filter|--format|--human|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) return 1 ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
-            --config|--filter|--format|--human|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) ((i++)) ;;
+            --config|--filter|--format|--human|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) ((i++)) ;;
             -*|image) ;;
             *) command="${word}"; break ;;
         esac

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub(crate) mod help;
+mod remote;
 
 use help::{about, examples, no_scheme};
 
@@ -13,6 +14,11 @@ use crate::config::InsecureEntry;
 use crate::image::Platform;
 use crate::image::filter::Filter;
 use crate::output::format::Format;
+
+pub(crate) use remote::{
+    ManifestAnnotateArgs, ManifestCommand, ManifestCreateArgs, ManifestInspectArgs, ManifestPushArgs, ManifestRmArgs,
+    SearchArgs, SearchFilter,
+};
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
@@ -24,7 +30,7 @@ pub(crate) struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 #[command(next_help_heading = help::GLOBAL_OPTIONS)]
 pub(crate) struct GlobalArgs {
     /// The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]
@@ -67,6 +73,12 @@ pub(crate) enum Command {
     /// List a registry's repositories
     #[command(long_about = about::CATALOG, after_help = examples::CATALOG)]
     Catalog(CatalogArgs),
+    /// Inspect remote manifests and indexes without pulling them; make and push manifest lists
+    #[command(subcommand, after_help = examples::MANIFEST)]
+    Manifest(ManifestCommand),
+    /// Search Docker Hub, or a registry, for repositories
+    #[command(long_about = about::SEARCH, after_help = examples::SEARCH)]
+    Search(SearchArgs),
     /// Give a local image another name
     #[command(long_about = about::TAG, after_help = examples::TAG)]
     Tag(TagArgs),
@@ -310,16 +322,22 @@ pub(crate) struct PushArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CpArgs {
+    /// Copy every tag of the repository (SOURCE and DESTINATION name repositories)
+    #[arg(short, long)]
+    pub all_tags: bool,
+    /// Also copy what refers to the image (signatures, SBOMs, attestations): OCI referrers
+    #[arg(long)]
+    pub referrers: bool,
     /// Copy only this platform of a multi-platform image [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
     /// Only print the copied digest
     #[arg(short, long)]
     pub quiet: bool,
-    /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
+    /// The image to copy, `[HOST[:PORT]/]PATH[:TAG][@DIGEST]` (a repository with -a)
     #[arg(value_name = "SOURCE", value_parser = no_scheme)]
     pub source: String,
-    /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]`
+    /// Where to copy it, `[HOST[:PORT]/]PATH[:TAG]` (a repository with -a)
     #[arg(value_name = "DESTINATION", value_parser = no_scheme)]
     pub destination: String,
 }
@@ -333,6 +351,9 @@ pub(crate) struct DeleteArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct TagsArgs {
+    /// Only tags that match this shell pattern (`*`, `?`, `[a-z]`, `[!a-z]`), as `v1.*`
+    #[arg(long, value_name = "GLOB", value_parser = crate::glob::Glob::parse)]
+    pub filter: Option<crate::glob::Glob>,
     /// The repository, `[HOST[:PORT]/]PATH`
     #[arg(value_name = "REPOSITORY", value_parser = no_scheme)]
     pub repository: String,

@@ -10,6 +10,7 @@ pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod credentials;
 pub(crate) mod digest;
+pub(crate) mod glob;
 pub(crate) mod image;
 pub(crate) mod ops;
 pub(crate) mod output;

@@ -42,13 +42,46 @@ pub(crate) mod examples {
     pub(crate) const CP: &str = "Examples:
   $ hoist cp docker.io/library/alpine:3.20 localhost:5000/alpine:3.20
   # One platform only
-  $ hoist cp --platform linux/amd64 ghcr.io/org/app:1 localhost:5000/app:1";
+  $ hoist cp --platform linux/amd64 ghcr.io/org/app:1 localhost:5000/app:1
+  # Every tag of a repository
+  $ hoist cp -a ghcr.io/org/app localhost:5000/app
+  # An image with its signatures and attestations
+  $ hoist cp --referrers ghcr.io/org/app:1 localhost:5000/app:1";
     pub(crate) const DELETE: &str = "Examples:
   $ hoist delete localhost:5000/my-fancy-app:1.0.0
   $ hoist delete localhost:5000/my-fancy-app@sha256:a4e37b4be75544dc34cbcdb9861fd13ffde84affa602e967cd8c9133445ae57f";
     pub(crate) const TAGS: &str = "Examples:
   $ hoist tags localhost:5000/my-fancy-app
-  $ hoist tags alpine";
+  # The 3.x tags of an image
+  $ hoist tags --filter '3.*' alpine";
+    pub(crate) const MANIFEST: &str = "Examples:
+  $ hoist manifest inspect alpine:3.20
+  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0
+  # A multi-platform image from single-platform ones
+  $ hoist manifest create localhost:5000/app:1 localhost:5000/app:1-amd64 localhost:5000/app:1-arm64
+  $ hoist manifest push localhost:5000/app:1";
+    pub(crate) const MANIFEST_CREATE: &str = "Examples:
+  # A list of two single-platform images of the same registry
+  $ hoist manifest create localhost:5000/app:1 localhost:5000/app:1-amd64 localhost:5000/app:1-arm64
+  # An index's platforms, and an image only in the local store
+  $ hoist manifest create --amend localhost:5000/app:1 localhost:5000/base:1 localhost:5000/app:1-riscv64";
+    pub(crate) const MANIFEST_ANNOTATE: &str = "Examples:
+  $ hoist manifest annotate --arch arm --variant v7 localhost:5000/app:1 localhost:5000/app:1-armv7";
+    pub(crate) const MANIFEST_PUSH: &str = "Examples:
+  $ hoist manifest push --purge localhost:5000/app:1";
+    pub(crate) const MANIFEST_RM: &str = "Examples:
+  $ hoist manifest rm localhost:5000/app:1";
+    pub(crate) const MANIFEST_INSPECT: &str = "Examples:
+  # The index of a multi-platform image, as docker manifest inspect prints it
+  $ hoist manifest inspect alpine:3.20
+  # Each platform's manifest, descriptor and platform
+  $ hoist manifest inspect -v localhost:5000/my-fancy-app:1.0.0";
+    pub(crate) const SEARCH: &str = "Examples:
+  $ hoist search nginx
+  # Official images with at least 100 stars, names only
+  $ hoist search --filter is-official=true --filter stars=100 --format '{{.Name}}' nginx
+  # A registry's own search, or its catalog
+  $ hoist search localhost:5000/app";
     pub(crate) const CATALOG: &str = "Examples:
   $ hoist catalog localhost:5000
   $ hoist catalog registry.example.com:5443";
@@ -139,18 +172,50 @@ rest are uploaded; then the manifest, byte for byte, so its digest does not chan
     pub(crate) const CP: &str = "Copy an image from one registry to another, without the local store
 
 Every platform of a multi-platform image (or --platform's), every digest kept; blobs the
-destination has are skipped.";
+destination has are skipped. -a copies every tag of a repository, one after another, so that a
+blob the tags share goes over once. --referrers also copies what refers to the copied manifests
+(signatures, SBOMs, attestations): listed through the source's referrers API, else its
+sha256-<hex> tag schema, and written to the destination's tag schema where it has no referrers
+API.";
     pub(crate) const DELETE: &str = "Delete an image's manifest from a registry
 
 The registry must allow deletes (distribution: storage.delete.enabled). A tag is resolved to
 its manifest, which is deleted with every tag that points at it.";
     pub(crate) const TAGS: &str = "List a remote repository's tags
 
-Every page of the registry's tag list, one tag a line.";
+Every page of the registry's tag list, one tag a line; entries that are not tags (nulls,
+digests) are skipped. --filter keeps the tags that match a shell pattern.";
     pub(crate) const CATALOG: &str = "List a registry's repositories
 
 Every page of the registry's catalog, one repository a line. Many registries (Docker Hub, GHCR)
 do not offer a catalog.";
+    pub(crate) const MANIFEST_INSPECT: &str =
+        "Show a remote image's manifest or index, as docker manifest inspect shows it
+
+Exactly docker's output: a manifest as the registry holds it, indented with tabs; an index as
+docker rebuilds it from its manifests, indented with three spaces. -v prints docker's verbose
+objects (Ref, Descriptor with the platform, Raw, SchemaV2Manifest or OCIManifest), one per
+platform for an index. Nothing is pulled: an index's manifests are asked with HEAD unless -v
+needs their bytes. A list made by manifest create and not pushed yet is shown from the store,
+as docker shows it.";
+    pub(crate) const MANIFEST_CREATE: &str =
+        "Make a local manifest list from images of the list's registry or of the local store
+
+As docker manifest create: the list waits in the local store until manifest push. Each SOURCE
+must be of the list's registry; an index adds each of its platforms (not its attestations); an
+image the registry lacks but the local store has joins too, and is pushed with the list. An
+existing list is only changed with --amend.";
+    pub(crate) const MANIFEST_PUSH: &str = "Push a local manifest list, with the manifests it names, to its registry
+
+Manifests of other repositories are mounted into the list's repository, images of the local
+store are pushed, then the index goes up under the list's tag; its digest is printed. The index
+is docker's, byte for byte, so the same list always has the same digest.";
+    pub(crate) const SEARCH: &str = "Search Docker Hub, or a registry, for repositories
+
+Docker Hub's search, in docker's table (NAME, DESCRIPTION, STARS, OFFICIAL; descriptions cut
+at 45 characters unless --no-trunc). HOST[:PORT]/TERM asks that registry's /v1/search; where it
+has none, its catalog's repositories whose name contains TERM are listed. A line on standard
+error says which of the two answered.";
     pub(crate) const TAG: &str = "Give a local image another name
 
 SOURCE_IMAGE is a name, an image ID or a unique prefix of one; TARGET_IMAGE names the registry

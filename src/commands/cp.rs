@@ -5,12 +5,16 @@ use anyhow::{Context as _, bail};
 use super::Context;
 use crate::cli::CpArgs;
 use crate::ops::copy::{Endpoint, copy};
+use crate::ops::referrers;
 use crate::output::{self, progress};
 use crate::reference::Reference;
 
 pub(super) async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
     let source = Reference::parse(&args.source)?;
     let destination = Reference::parse(&args.destination)?;
+    if args.all_tags {
+        return all_tags(&args, context, &source, &destination).await;
+    }
     if destination.digest().is_some() {
         bail!("the destination must be a tag, not a digest: {}", args.destination);
     }
@@ -33,6 +37,77 @@ pub(super) async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
         output::line(copied.digest.as_ref())?;
     } else {
         output::line(&format!("{}: digest: {} size: {}", destination.tag_or_default(), copied.digest, copied.size))?;
+    }
+    if args.referrers {
+        let ends = (
+            Endpoint { client: &source_client, reference: &source },
+            Endpoint { client: &destination_client, reference: &destination },
+        );
+        with_referrers(ends, &copied.digest, args.quiet).await?;
+    }
+    Ok(())
+}
+
+/// `cp -a`: every tag of the source repository, one after another, so that a blob the tags
+/// share goes over once (later tags find it at the destination).
+async fn all_tags(args: &CpArgs, context: &Context, source: &Reference, destination: &Reference) -> anyhow::Result<()> {
+    for (reference, text) in [(source, &args.source), (destination, &args.destination)] {
+        if reference.tag().is_some() || reference.digest().is_some() {
+            bail!("--all-tags copies a repository: leave out the tag or digest in {text}");
+        }
+    }
+    let source_client = context.client(source.registry())?;
+    let destination_client = if source.registry() == destination.registry() {
+        source_client.clone()
+    } else {
+        context.client(destination.registry())?
+    };
+    let tags = source_client
+        .list_tags(source.repository())
+        .await
+        .with_context(|| format!("cannot list the tags of {source}"))?;
+    if tags.is_empty() {
+        bail!("{source} has no tags to copy");
+    }
+    for tag in &tags {
+        let (from, to) = (source.with_tag(tag)?, destination.with_tag(tag)?);
+        let copied = copy(
+            Endpoint { client: &source_client, reference: &from },
+            Endpoint { client: &destination_client, reference: &to },
+            args.platform.as_ref(),
+            progress::reporter(progress::Direction::Push, args.quiet),
+        )
+        .await
+        .with_context(|| format!("cannot copy {from} to {to}"))?;
+        if args.quiet {
+            output::line(copied.digest.as_ref())?;
+        } else {
+            output::line(&format!("{tag}: digest: {} size: {}", copied.digest, copied.size))?;
+        }
+        if args.referrers {
+            let ends = (
+                Endpoint { client: &source_client, reference: &from },
+                Endpoint { client: &destination_client, reference: &to },
+            );
+            with_referrers(ends, &copied.digest, args.quiet).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `--referrers`: what refers to the copied image goes with it; a line for each.
+async fn with_referrers(
+    ends: (Endpoint<'_>, Endpoint<'_>),
+    top: &crate::digest::Digest,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let (source, destination) = ends;
+    let what = format!("cannot copy the referrers of {}@{top}", source.reference.repository_reference());
+    let reporter = progress::reporter(progress::Direction::Push, true);
+    let copied = referrers::copy_referrers(source, destination, top, reporter).await.context(what)?;
+    for referrer in copied.iter().filter(|_| !quiet) {
+        let kind = if referrer.artifact_type.is_empty() { "referrer" } else { referrer.artifact_type.as_str() };
+        output::line(&format!("{kind} {}: refers to {}", referrer.digest, referrer.subject))?;
     }
     Ok(())
 }

@@ -10,11 +10,13 @@ mod import;
 mod inspect;
 mod load;
 mod login;
+mod manifest;
 mod prune;
 mod pull;
 mod push;
 mod rm;
 mod save;
+mod search;
 mod system;
 mod tag;
 mod tags;
@@ -27,7 +29,7 @@ use std::sync::{Arc, OnceLock};
 use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::Config;
+use crate::config::{Config, InsecureEntry};
 use crate::credentials;
 use crate::image::{self, Summary, Target};
 use crate::ops::concurrent::Concurrency;
@@ -75,6 +77,13 @@ impl Context {
             }));
         }
         self.store()
+    }
+
+    /// The same context, with `registry` reached as an insecure registry (`--insecure`).
+    fn with_insecure(&self, registry: &str) -> anyhow::Result<Context> {
+        let mut global = self.global.clone();
+        global.insecure_registries.push(InsecureEntry::parse(registry).map_err(anyhow::Error::msg)?);
+        Context::new(global)
     }
 
     fn config(&self) -> anyhow::Result<&Config> {
@@ -150,6 +159,8 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Delete(args) => delete::run(args, &context).await,
         Command::Tags(args) => tags::run(args, &context).await,
         Command::Catalog(args) => catalog::run(args, &context).await,
+        Command::Manifest(command) => manifest::run(command, &context).await,
+        Command::Search(args) => search::run(args, &context).await,
         Command::Tag(args) => tag::run(args, &context),
         Command::Images(args) => images::run(args, &context),
         Command::Rm(args) => rm::run(args, &context),

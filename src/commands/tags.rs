@@ -1,4 +1,5 @@
-//! `hoist tags REPO`: every tag of a remote repository, one per line.
+//! `hoist tags [--filter GLOB] REPO`: every tag of a remote repository (or those that match),
+//! one per line.
 
 use anyhow::{Context as _, bail};
 
@@ -17,8 +18,8 @@ pub(super) async fn run(args: TagsArgs, context: &Context) -> anyhow::Result<()>
         .list_tags(reference.repository())
         .await
         .with_context(|| format!("cannot list the tags of {reference}"))?;
-    for tag in tags {
-        output::line(&tag)?;
+    for tag in tags.iter().filter(|tag| args.filter.as_ref().is_none_or(|glob| glob.matches(tag))) {
+        output::line(tag)?;
     }
     Ok(())
 }

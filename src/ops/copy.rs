@@ -49,8 +49,12 @@ pub(crate) async fn copy(
             .put_manifest(repository, child.digest.as_ref(), &child.media_type, child.bytes.clone())
             .await?;
     }
-    let tag = destination.reference.tag_or_default();
-    destination.client.put_manifest(repository, tag, &top.media_type, top.bytes.clone()).await?;
+    // A destination by digest alone (a manifest of a list) puts no tag.
+    let target = match (destination.reference.tag(), destination.reference.digest()) {
+        (None, Some(digest)) => digest.as_str(),
+        _ => destination.reference.tag_or_default(),
+    };
+    destination.client.put_manifest(repository, target, &top.media_type, top.bytes.clone()).await?;
     Ok(Pushed { digest: top.digest, size: top.bytes.len() as u64, single_platform: false })
 }
 

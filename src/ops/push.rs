@@ -61,7 +61,12 @@ pub(crate) async fn push(
     for child in children {
         put(client, repository, child.digest.as_str(), child).await?;
     }
-    put(client, repository, reference.tag_or_default(), top).await?;
+    // A reference by digest alone (a manifest of a list) puts no tag.
+    let target = match (reference.tag(), reference.digest()) {
+        (None, Some(digest)) => digest.as_str(),
+        _ => reference.tag_or_default(),
+    };
+    put(client, repository, target, top).await?;
     // Where blobs live is a cache for later mounts: a store that cannot take it (read-only)
     // does not make the push, which is done, a failure.
     if let Err(err) = store.record_sources(&reference.name(), blobs.keys()) {

@@ -3,6 +3,7 @@
 
 mod escape;
 pub(crate) mod format;
+pub(crate) mod gojson;
 pub(crate) mod progress;
 pub(crate) mod table;
 

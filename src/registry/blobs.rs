@@ -6,7 +6,9 @@
 use reqwest::header::{HeaderMap, RANGE};
 use reqwest::{Method, Response, StatusCode};
 
+use super::answer::read_limited;
 use super::client::{Call, RegistryClient};
+use super::manifests::MAX_MANIFEST_SIZE;
 use super::uploads::Session;
 use super::{RegistryError, pull_scope, push_scope};
 use crate::digest::Digest;
@@ -46,6 +48,19 @@ impl RegistryClient {
         let url = self.url(&format!("v2/{repository}/blobs/{digest}")).await?;
         let scope = pull_scope(repository);
         self.call(Call::new(Method::GET, url, &scope).headers(headers)).await
+    }
+
+    /// A small blob (an image config), read whole and checked against its digest.
+    pub(crate) async fn get_small_blob(&self, repository: &str, digest: &Digest) -> Result<Vec<u8>, RegistryError> {
+        let response = self.get_blob(repository, digest, 0).await?;
+        let bytes = read_limited(response, MAX_MANIFEST_SIZE, self.registry(), "a config").await?;
+        if digest.verifier().digest_of(&bytes) != *digest {
+            return Err(RegistryError::Protocol {
+                registry: self.registry().into(),
+                reason: format!("the blob it sent for {digest} does not match that digest"),
+            });
+        }
+        Ok(bytes)
     }
 
     /// Asks the registry to mount a blob it holds in `from` into `repository`.

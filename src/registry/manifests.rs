@@ -4,7 +4,7 @@
 //! the body; `DELETE` asks for the `delete` scope, then `push`, then `*` (Quay and GitLab
 //! refuse the first).
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Body, Method, Response, StatusCode};
 
 use super::answer::{self, MAX_ERROR_BODY, read_limited};
@@ -29,6 +29,14 @@ pub(crate) struct FetchedManifest {
     pub bytes: Vec<u8>,
     pub media_type: String,
     pub digest: Digest,
+}
+
+/// A manifest as a `HEAD` describes it.
+#[derive(Clone, Debug)]
+pub(crate) struct Described {
+    pub media_type: String,
+    pub digest: Digest,
+    pub size: u64,
 }
 
 fn accept_manifests() -> HeaderMap {
@@ -91,6 +99,33 @@ impl RegistryClient {
             return Ok(None);
         }
         Ok(content_digest(&response))
+    }
+
+    /// What a `HEAD` says of a manifest: its media type, digest and size (`None` where the
+    /// registry leaves one out or refuses the `HEAD`: the caller then fetches the manifest).
+    pub(crate) async fn describe_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<Option<Described>, RegistryError> {
+        let url = self.url(&format!("v2/{repository}/manifests/{reference}")).await?;
+        let scope = pull_scope(repository);
+        let response = self.send(Call::new(Method::HEAD, url, &scope).headers(accept_manifests())).await?;
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_string)
+        };
+        let media_type =
+            header(CONTENT_TYPE).map(|value| value.split(';').next().unwrap_or_default().trim().to_string());
+        let size = header(CONTENT_LENGTH).and_then(|value| value.trim().parse::<u64>().ok());
+        Ok(match (media_type, content_digest(&response), size) {
+            (Some(media_type), Some(digest), Some(size)) if !media_type.is_empty() => {
+                Some(Described { media_type, digest, size })
+            }
+            _ => None,
+        })
     }
 
     /// Whether the repository has a manifest, by digest: `HEAD`, or `GET` where the registry

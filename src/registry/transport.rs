@@ -180,7 +180,8 @@ impl Transport {
             Some(certificates) => {
                 builder.tls_backend_preconfigured(certificates.client_config(self.is_insecure(host)).map_err(setup)?)
             }
-            None => builder.danger_accept_invalid_certs(self.is_insecure(host)),
+            None if self.is_insecure(host) => builder.danger_accept_invalid_certs(true),
+            None => builder.tls_backend_preconfigured(super::tls::system_config().map_err(setup)?),
         };
         builder.build().map_err(|err| setup(err.to_string()))
     }

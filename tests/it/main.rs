@@ -21,6 +21,8 @@ mod hosts;
 mod lifecycle;
 mod local;
 mod login;
+mod lookup;
+mod manifest;
 mod newcomer;
 mod peers;
 mod pull;

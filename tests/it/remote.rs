@@ -3,6 +3,7 @@
 use crate::assert_outcome;
 use crate::support::fault_proxy::{FaultProxy, Faults};
 use crate::support::peers::{push_with_skopeo, remote_digest, remote_manifest};
+use crate::support::referrers::{ReferrersApi, sign};
 use crate::support::registry::{Registry, Setup};
 use crate::support::snapshot::Filters;
 use crate::support::{TestContext, fixtures, run};
@@ -160,4 +161,145 @@ fn cp_to_a_registry_that_refuses_a_streamed_blob_sends_it_from_a_copy() {
         "refused streamed, then sent from a file"
     );
     assert_eq!(remote_digest(&context, &format!("{}/dst/big:1", second.addr())), digest);
+}
+
+#[test]
+fn cp_all_tags_copies_every_tag_and_sends_each_blob_once() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&first.addr(), "[FIRST]").literal(&second.addr(), "[SECOND]");
+    let source = format!("{}/src/app", first.addr());
+    context.load_oci(&fixtures::OciImage::of_files(&[("a", b"shared")]), &format!("{source}:1")).success();
+    for tag in ["2", "latest"] {
+        context.hoist(&["tag", &format!("{source}:1"), &format!("{source}:{tag}")]).success();
+    }
+    context.hoist(&["push", "-a", &source]).success();
+    push_with_skopeo(
+        &context,
+        &format!("{source}:multi"),
+        &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))],
+        &[],
+    );
+    let destination = format!("{}/dst/app", second.addr());
+    let copied = context.hoist(&["cp", "-a", "-q", &source, &destination]).success();
+    let mut tags: Vec<&str> = copied.stdout.lines().collect();
+    tags.sort_unstable();
+    tags.dedup();
+    assert_eq!(tags.len(), 2, "two distinct digests: the image under three tags, and the index");
+    for tag in ["1", "2", "latest", "multi"] {
+        assert_eq!(
+            remote_digest(&context, &format!("{destination}:{tag}")),
+            remote_digest(&context, &format!("{source}:{tag}"))
+        );
+    }
+    // Each blob went up once, however many tags share it.
+    let log = second.log();
+    let mut uploads: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("\"PUT /v2/dst/app/blobs/uploads/"))
+        .filter_map(|line| line.split("digest=").nth(1).map(|rest| &rest[..71]))
+        .collect();
+    let sent = uploads.len();
+    uploads.sort_unstable();
+    uploads.dedup();
+    assert_eq!(sent, uploads.len(), "a blob sent twice:\n{log}");
+    assert_eq!(sent, 6, "2 blobs of the one image, 4 of the index's two platforms");
+
+    assert_outcome!(filters, context.hoist(&["cp", "-a", &format!("{source}:1"), &destination]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: --all-tags copies a repository: leave out the tag or digest in [FIRST]/src/app:1
+        ");
+    assert_outcome!(filters, context.hoist(&["cp", "-a", &format!("{}/none/app", first.addr()), &destination]), @r"
+        success: false
+        exit_code: 1
+        ----- stdout -----
+        ----- stderr -----
+        Error: cannot list the tags of [FIRST]/none/app
+          caused by: none/app/tags/list not found: name_unknown: repository name not known to registry
+        ");
+}
+
+#[test]
+fn cp_referrers_copies_signatures_through_the_tag_schema() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let filters = Filters::new(&context).literal(&first.addr(), "[FIRST]").literal(&second.addr(), "[SECOND]");
+    let source = format!("{}/src/signed:1", first.addr());
+    let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))], &[]);
+    let index: serde_json::Value = serde_json::from_str(&remote_manifest(&context, &source)).unwrap();
+    let arm = index["manifests"][1].clone();
+    let size = remote_manifest(&context, &source).len();
+    // The index is signed, and so is its arm64 manifest.
+    let top_signature =
+        sign(&first.addr(), "src/signed", (&digest, size, "application/vnd.oci.image.index.v1+json"), b"top");
+    let arm_digest = arm["digest"].as_str().unwrap();
+    let arm_subject =
+        (arm_digest, arm["size"].as_u64().unwrap() as usize, "application/vnd.oci.image.manifest.v1+json");
+    let arm_signature = sign(&first.addr(), "src/signed", arm_subject, b"arm");
+
+    let destination = format!("{}/dst/signed:1", second.addr());
+    let copied = context.hoist(&["cp", "--referrers", &source, &destination]).blob_lines_sorted();
+    assert_outcome!(filters, copied, @r"
+        success: true
+        exit_code: 0
+        ----- stdout -----
+        13100fbcf938: Pushed
+        cb8084c5b106: Pushed
+        1: digest: sha256:9fa9909e3d23f60bd382bffb059a51ef494367dc6d6a4d62f776b0468f359e7e size: 506
+        application/vnd.dev.cosign.artifact.sig.v1+json sha256:dd80003c8b425c31276eefa76e1e7a6a5cc7d3cd7bf3971439a7214b02333ec9: refers to sha256:5e784f6695116b4af375ca044f61f39ffafe8b9a529325bcdc97e11ed0cd03fd
+        application/vnd.dev.cosign.artifact.sig.v1+json sha256:c8cf6147efc6d8041fd108467222023a7fb4017c0f5e3b56b0d6192e423cc55b: refers to sha256:9fa9909e3d23f60bd382bffb059a51ef494367dc6d6a4d62f776b0468f359e7e
+        ----- stderr -----
+        ");
+    for (subject, signature) in [(&digest, &top_signature), (&arm_digest.to_string(), &arm_signature)] {
+        let tag = subject.replacen(':', "-", 1);
+        let listed = remote_manifest(&context, &format!("{}/dst/signed:{tag}", second.addr()));
+        assert_eq!(listed, remote_manifest(&context, &format!("{}/src/signed:{tag}", first.addr())), "the same index");
+        let copied = format!("{}/dst/signed@{signature}", second.addr());
+        assert_eq!(&remote_digest(&context, &copied), signature, "the signature, digest kept");
+    }
+
+    // With --platform, only the kept manifest's referrers go (amd64 has none).
+    let amd = format!("{}/dst/amd:1", second.addr());
+    let one = context.hoist(&["cp", "--referrers", "--platform", "linux/amd64", &source, &amd]).success();
+    assert!(!one.stdout.contains("refers to"), "amd64 has no signature: {}", one.stdout);
+}
+
+#[test]
+fn cp_referrers_lists_them_through_the_referrers_api_where_the_source_has_one() {
+    let first = Registry::start(Setup::Plain);
+    let second = Registry::start(Setup::Plain);
+    let api = ReferrersApi::start(&first.addr());
+    let context = TestContext::new();
+    let source = format!("{}/src/signed:1", api.addr());
+    let digest = push_with_skopeo(&context, &source, &[("linux", "amd64", None)], &[]);
+    let size = remote_manifest(&context, &source).len();
+    let signature =
+        sign(api.addr(), "src/signed", (&digest, size, "application/vnd.oci.image.manifest.v1+json"), b"sig");
+    let destination = format!("{}/dst/signed:1", second.addr());
+    let copied = context.hoist(&["cp", "-q", "--referrers", &source, &destination]).success();
+    assert_eq!(copied.stdout, format!("{digest}\n"));
+    // The source's referrers API was asked for the image, then for the signature's own referrers.
+    let asked = [format!("/v2/src/signed/referrers/{digest}"), format!("/v2/src/signed/referrers/{signature}")];
+    assert_eq!(api.asked(), asked);
+    assert_eq!(remote_digest(&context, &format!("{}/dst/signed@{signature}", second.addr())), signature);
+    // The destination has no referrers API: its tag schema lists the signature.
+    let tag = digest.replacen(':', "-", 1);
+    let listed: serde_json::Value =
+        serde_json::from_str(&remote_manifest(&context, &format!("{}/dst/signed:{tag}", second.addr()))).unwrap();
+    assert_eq!(listed["manifests"][0]["digest"], signature.as_str());
+    assert_eq!(listed["manifests"][0]["artifactType"], "application/vnd.dev.cosign.artifact.sig.v1+json");
+
+    // A destination with the referrers API indexes the signature by its subject itself: no tag.
+    let third = Registry::start(Setup::Plain);
+    let api_destination = ReferrersApi::start(&third.addr());
+    let destination = format!("{}/dst/signed:1", api_destination.addr());
+    context.hoist(&["cp", "-q", "--referrers", &source, &destination]).success();
+    assert_eq!(remote_digest(&context, &format!("{}/dst/signed@{signature}", third.addr())), signature);
+    let tags = context.hoist(&["tags", &format!("{}/dst/signed", third.addr())]).success().stdout;
+    assert_eq!(tags, "1\n", "no tag-schema tag where the referrers API answers");
 }

@@ -99,6 +99,19 @@ pub(crate) static IMAGE_ROW: Shape = Shape {
     escape_html: true,
 };
 
+/// A row of `docker search` (`registry.searchContext`): every field a string, `json` in the
+/// order of Go's sorted map, HTML characters escaped.
+pub(crate) static SEARCH_ROW: Shape = Shape {
+    go_type: "*registry.searchContext",
+    fields: &[
+        column("Description", "DESCRIPTION"),
+        column("IsOfficial", "OFFICIAL"),
+        column("Name", "NAME"),
+        column("StarCount", "STARS"),
+    ],
+    escape_html: true,
+};
+
 /// `image.InspectResponse`, what `docker image inspect` templates run over.
 pub(crate) static IMAGE_INSPECT: Shape = Shape {
     go_type: "image.InspectResponse",
@@ -199,8 +212,17 @@ pub(crate) static DESCRIPTOR: Shape = Shape {
 };
 
 /// Every shape, for `json` to recognise a struct by its set of fields.
-pub(crate) static ALL: &[&Shape] =
-    &[&IMAGE_ROW, &IMAGE_INSPECT, &IMAGE_CONFIG, &HEALTHCHECK, &GRAPH_DRIVER, &ROOT_FS, &METADATA, &DESCRIPTOR];
+pub(crate) static ALL: &[&Shape] = &[
+    &IMAGE_ROW,
+    &SEARCH_ROW,
+    &IMAGE_INSPECT,
+    &IMAGE_CONFIG,
+    &HEALTHCHECK,
+    &GRAPH_DRIVER,
+    &ROOT_FS,
+    &METADATA,
+    &DESCRIPTOR,
+];
 
 impl Shape {
     /// The Go field names, sorted as a map's keys are: how `json` recognises the struct.

@@ -116,3 +116,16 @@ pub fn remote_manifest(context: &TestContext, image: &str) -> String {
 pub fn remote_digest(context: &TestContext, image: &str) -> String {
     fixtures::sha256(remote_manifest(context, image).as_bytes())
 }
+
+/// The docker CLI alone (no daemon is asked: `manifest inspect` reads the registry itself),
+/// with a config folder of the test's and no stored credentials.
+pub fn docker_cli(context: &TestContext) -> Command {
+    require("docker");
+    let mut command = Command::new("docker");
+    command
+        .env("DOCKER_CONFIG", context.path("home/.docker"))
+        .env("DOCKER_CLI_EXPERIMENTAL", "enabled")
+        .env("HOME", context.path("home"))
+        .stdin(Stdio::null());
+    command
+}
