@@ -73,7 +73,7 @@ pub(crate) enum Command {
     /// List a registry's repositories
     #[command(long_about = about::CATALOG, after_help = examples::CATALOG)]
     Catalog(CatalogArgs),
-    /// Inspect remote manifests and indexes without pulling them; make and push manifest lists
+    /// Inspect remote manifests without pulling them; make and push manifest lists
     #[command(subcommand, after_help = examples::MANIFEST)]
     Manifest(ManifestCommand),
     /// Search Docker Hub, or a registry, for repositories

@@ -331,6 +331,7 @@ fn command_help_shows_its_options_then_global_ones_then_examples() {
         .lines()
         .skip(1)
         .take_while(|line| !line.trim().is_empty())
+        .filter(|line| !line.starts_with("   "))
         .filter_map(|line| line.split_whitespace().next().map(str::to_string))
         .filter(|command| command != "help")
         .collect();
