@@ -157,7 +157,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand load" -s i -l input -d 'Read
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
-complete -c hoist -n "__fish_hoist_using_subcommand load" -s q -l quiet -d 'Only print the loaded image names'
+complete -c hoist -n "__fish_hoist_using_subcommand load" -s q -l quiet -d 'Suppress the load output (the `Loaded image:` lines stay, as with docker)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s V -l version -d 'Print version'

@@ -313,7 +313,7 @@ pub(crate) struct LoadArgs {
     /// Read from this file instead of standard input
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// Only print the loaded image names
+    /// Suppress the load output (the `Loaded image:` lines stay, as with docker)
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -159,8 +159,9 @@ An archive that docker load and podman load read; every layer is checked against
 before the first byte is written. Standard output, unless -o, and never a terminal.";
     pub(crate) const LOAD: &str = "Read images from a `docker save`, `podman save` or OCI archive
 
-Plain or compressed; layers are kept gzip-compressed and checked against their diff_ids. From
-standard input unless -i.";
+Plain or compressed with gzip, bzip2, xz or zstd (told by the first bytes, not the file name,
+and decompressed as it streams, never to a temporary copy); layers are kept gzip-compressed
+and checked against their diff_ids. From standard input unless -i.";
     pub(crate) const IMPORT: &str = "Make a one-layer image from a root-filesystem tarball
 
 Like docker import: the tarball (plain or gzip) becomes the image's one layer, for the host's

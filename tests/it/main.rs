@@ -8,6 +8,7 @@
 
 mod archives;
 mod auth;
+mod compressed;
 mod damage;
 mod digests;
 mod docs;
