@@ -639,12 +639,28 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__import)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-c -m -h -V --change --message --root --config --insecure-registry --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1080,13 +1096,13 @@ _hoist_local_images() {
     local -a root=()
     [[ ${cur} == -* ]] && return 1
     case "${prev}" in
-        --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) return 1 ;;
+        --change|--config|--format|--input|--insecure-registry|--message|--output|--password|--platform|--root|--type|--username|-c|-f|-i|-m|-o|-p|-u) return 1 ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
-            --config|--format|--input|--insecure-registry|--output|--password|--platform|--root|--type|--username|-f|-i|-o|-p|-u) ((i++)) ;;
+            --change|--config|--format|--input|--insecure-registry|--message|--output|--password|--platform|--root|--type|--username|-c|-f|-i|-m|-o|-p|-u) ((i++)) ;;
             -*) ;;
             *) command="${word}"; break ;;
         esac

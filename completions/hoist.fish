@@ -161,6 +161,8 @@ complete -c hoist -n "__fish_hoist_using_subcommand load" -s q -l quiet -d 'Supp
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s V -l version -d 'Print version'
+complete -c hoist -n "__fish_hoist_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR, VOLUME, STOPSIGNAL, ONBUILD); repeatable' -r
+complete -c hoist -n "__fish_hoist_using_subcommand import" -s m -l message -d 'Set the commit message (the image\'s comment and history)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r

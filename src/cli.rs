@@ -326,4 +326,11 @@ pub(crate) struct ImportArgs {
     /// The name of the new image
     #[arg(value_name = "REPOSITORY[:TAG]")]
     pub reference: String,
+    /// Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER,
+    /// WORKDIR, VOLUME, STOPSIGNAL, ONBUILD); repeatable
+    #[arg(short, long, value_name = "INSTRUCTION")]
+    pub change: Vec<String>,
+    /// Set the commit message (the image's comment and history)
+    #[arg(short, long)]
+    pub message: Option<String>,
 }

@@ -82,7 +82,8 @@ Examples:
   $ docker save alpine:3.20 | hoist load";
     pub(crate) const IMPORT: &str = "Examples:
   $ tar -C rootfs -cf rootfs.tar . && hoist import rootfs.tar my-fancy-app:1.0.0
-  $ tar -C rootfs -c . | hoist import - my-fancy-app:1.0.0";
+  $ tar -C rootfs -c . | hoist import - my-fancy-app:1.0.0
+  $ hoist import -c 'CMD [\"/app\"]' -c 'ENV MODE=prod' -m 'nightly' rootfs.tar my-fancy-app:1.0.0";
     pub(crate) const SYSTEM: &str = "Examples:
   $ hoist system check
   $ hoist system check --repair";

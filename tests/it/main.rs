@@ -15,6 +15,7 @@ mod docs;
 mod faults;
 mod foreign;
 mod formats;
+mod forms;
 mod full_disk;
 mod harness;
 mod hostile;
