@@ -76,6 +76,9 @@ _hoist() {
             hoist,tags)
                 cmd="hoist__subcmd__tags"
                 ;;
+            hoist,version)
+                cmd="hoist__subcmd__version"
+                ;;
             hoist__subcmd__help,__complete)
                 cmd="hoist__subcmd__help__subcmd____complete"
                 ;;
@@ -133,6 +136,9 @@ _hoist() {
             hoist__subcmd__help,tags)
                 cmd="hoist__subcmd__help__subcmd__tags"
                 ;;
+            hoist__subcmd__help,version)
+                cmd="hoist__subcmd__help__subcmd__version"
+                ;;
             hoist__subcmd__help__subcmd__system,check)
                 cmd="hoist__subcmd__help__subcmd__system__subcmd__check"
                 ;;
@@ -155,7 +161,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog tag images rm rmi inspect save load import system completion __complete help"
+            opts="-v -h --version --root --config --insecure-registry --debug --help login logout pull push cp delete tags catalog tag images rm rmi inspect save load import system version completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,7 +187,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd____complete)
-            opts="-h -V --ids --root --config --insecure-registry --debug --help --version images"
+            opts="-h --ids --root --config --insecure-registry --debug --help images"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,7 +213,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__catalog)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,7 +239,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__completion)
-            opts="-h -V --root --config --insecure-registry --debug --help --version bash zsh fish"
+            opts="-h --root --config --insecure-registry --debug --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,7 +265,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__cp)
-            opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-q -h --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,7 +295,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__delete)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,7 +321,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help"
+            opts="login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,8 +614,22 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__images)
-            opts="-q -h -V --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-q -h --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,7 +659,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__import)
-            opts="-c -m -h -V --change --message --root --config --insecure-registry --debug --help --version"
+            opts="-c -m -h --change --message --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,7 +701,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__inspect)
-            opts="-f -h -V --format --type --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --format --type --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,7 +739,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__load)
-            opts="-i -q -h -V --input --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-i -q -h --input --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,7 +773,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__login)
-            opts="-u -p -h -V --username --password --password-stdin --root --config --insecure-registry --debug --help --version"
+            opts="-u -p -h --username --password --password-stdin --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,7 +815,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__logout)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,7 +841,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__pull)
-            opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-q -h --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,7 +871,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__push)
-            opts="-a -q -h -V --all-tags --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h --all-tags --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -881,7 +901,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__rm)
-            opts="-f -h -V --force --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --force --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -907,7 +927,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__save)
-            opts="-o -h -V --output --root --config --insecure-registry --debug --help --version"
+            opts="-o -h --output --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,7 +961,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__system)
-            opts="-h -V --root --config --insecure-registry --debug --help --version check help"
+            opts="-h --root --config --insecure-registry --debug --help check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -967,7 +987,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__system__subcmd__check)
-            opts="-h -V --repair --root --config --insecure-registry --debug --help --version"
+            opts="-h --repair --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,7 +1055,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tag)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,12 +1081,46 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tags)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__version)
+            opts="-f -h --format --root --config --insecure-registry --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hoist_global_optspecs
-    string join \n root= config= insecure-registry= debug h/help V/version
+    string join \n v/version root= config= insecure-registry= debug h/help
 end
 
 function __fish_hoist_needs_command
@@ -27,9 +27,9 @@ end
 complete -c hoist -n "__fish_hoist_needs_command" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_needs_command" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_needs_command" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_needs_command" -s v -l version -d 'Print version information and quit (`hoist version X, build COMMIT`, as `docker -v`)'
 complete -c hoist -n "__fish_hoist_needs_command" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_needs_command" -s h -l help -d 'Print help'
-complete -c hoist -n "__fish_hoist_needs_command" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "logout" -d 'Forget the credentials stored for a registry'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "pull" -d 'Download an image from a registry into the local store'
@@ -47,6 +47,7 @@ complete -c hoist -n "__fish_hoist_needs_command" -f -a "save" -d 'Write images 
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "system" -d 'Manage the local store'
+complete -c hoist -n "__fish_hoist_needs_command" -f -a "version" -d 'Show the hoist version information'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
 complete -c hoist -n "__fish_hoist_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -58,13 +59,11 @@ complete -c hoist -n "__fish_hoist_using_subcommand login" -l insecure-registry 
 complete -c hoist -n "__fish_hoist_using_subcommand login" -l password-stdin -d 'Read the password (or token) from standard input'
 complete -c hoist -n "__fish_hoist_using_subcommand login" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand login" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand logout" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand logout" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand logout" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand logout" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l platform -d 'The platform to pull from a multi-platform image [default: the host\'s]' -r
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -72,7 +71,6 @@ complete -c hoist -n "__fish_hoist_using_subcommand pull" -l insecure-registry -
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s q -l quiet -d 'Only print the image\'s full reference'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l platform -d 'Push only this platform\'s image of a multi-platform one' -r
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -81,7 +79,6 @@ complete -c hoist -n "__fish_hoist_using_subcommand push" -s a -l all-tags -d 'P
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s q -l quiet -d 'Only print the pushed digest'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand push" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l platform -d 'Copy only this platform of a multi-platform image [default: every platform]' -r
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -89,31 +86,26 @@ complete -c hoist -n "__fish_hoist_using_subcommand cp" -l insecure-registry -d 
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -s q -l quiet -d 'Only print the copied digest'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand cp" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand tags" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand catalog" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand tag" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l format -d 'Format the output: `table`, `table TEMPLATE` (a header row and aligned columns), `json` (one object per line) or a Go template (`{{.Repository}}:{{.Tag}}`), with docker\'s fields and functions' -r
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -123,21 +115,18 @@ complete -c hoist -n "__fish_hoist_using_subcommand images" -l digests -d 'Show 
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand images" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand rm" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s f -l force -d 'Remove an image that several names hold, and report missing images without failing'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand rmi" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s f -l format -d 'Format the output: `json` (one compact array) or a Go template over `docker image inspect`\'s object (`{{index .RepoDigests 0}}`, `{{json .Config}}`) [default: indented JSON]' -r
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l type -d 'Only inspect objects of this type: `image` (the only kind hoist has)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
@@ -145,14 +134,12 @@ complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l config -d 'The c
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand save" -s o -l output -d 'Write to this file instead of standard output' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand save" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand save" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand save" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s i -l input -d 'Read from this file instead of standard input' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
@@ -160,7 +147,6 @@ complete -c hoist -n "__fish_hoist_using_subcommand load" -l insecure-registry -
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s q -l quiet -d 'Suppress the load output (the `Loaded image:` lines stay, as with docker)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand load" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand load" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR, VOLUME, STOPSIGNAL, ONBUILD); repeatable' -r
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s m -l message -d 'Set the commit message (the image\'s comment and history)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
@@ -168,13 +154,11 @@ complete -c hoist -n "__fish_hoist_using_subcommand import" -l config -d 'The co
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand import" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand import" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
@@ -183,41 +167,45 @@ complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subc
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l repair -d 'Fetch what is damaged or missing again from its registry; remove names that cannot be mended'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
 complete -c hoist -n "__fish_hoist_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand version" -s f -l format -d 'Format the output: `json`, or a Go template over docker\'s object (`{{.Client.Version}}`)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand version" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand version" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
+complete -c hoist -n "__fish_hoist_using_subcommand version" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
+complete -c hoist -n "__fish_hoist_using_subcommand version" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
+complete -c hoist -n "__fish_hoist_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hoist -n "__fish_hoist_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l root -d 'The local image store [default: $XDG_DATA_HOME/hoist, else ~/.local/share/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l ids -d 'Image IDs too'
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand __complete" -s h -l help -d 'Print help'
-complete -c hoist -n "__fish_hoist_using_subcommand __complete" -s V -l version -d 'Print version'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "logout" -d 'Forget the credentials stored for a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "pull" -d 'Download an image from a registry into the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "push" -d 'Upload a local image to a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "tags" -d 'List a remote repository\'s tags'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "catalog" -d 'List a registry\'s repositories'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "tag" -d 'Give a local image another name'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "images" -d 'List local images'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "save" -d 'Write images to a `docker save` archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "system" -d 'Manage the local store'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
-complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "login" -d 'Log in to a registry: check the credentials, then keep them in the OS keyring'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "logout" -d 'Forget the credentials stored for a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "pull" -d 'Download an image from a registry into the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "push" -d 'Upload a local image to a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "cp" -d 'Copy an image from one registry to another, without the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "delete" -d 'Delete an image\'s manifest from a registry'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "tags" -d 'List a remote repository\'s tags'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "catalog" -d 'List a registry\'s repositories'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "tag" -d 'Give a local image another name'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "images" -d 'List local images'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "rm" -d 'Remove local images by name, ID or ID prefix'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "inspect" -d 'Show a local image\'s details as JSON'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "save" -d 'Write images to a `docker save` archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "load" -d 'Read images from a `docker save`, `podman save` or OCI archive'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "import" -d 'Make a one-layer image from a root-filesystem tarball'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "system" -d 'Manage the local store'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "version" -d 'Show the hoist version information'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "completion" -d 'Print the shell completion script for bash, zsh or fish'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "__complete" -d 'What the completion scripts ask: local image names (and IDs), one a line'
+complete -c hoist -n "__fish_hoist_using_subcommand help; and not __fish_seen_subcommand_from login logout pull push cp delete tags catalog tag images rm inspect save load import system version completion __complete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hoist -n "__fish_hoist_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Check every blob of the store against its digest and every name for a whole image'
 
 # Local images, from the store: `hoist __complete images`.

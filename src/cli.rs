@@ -15,8 +15,12 @@ use crate::output::format::Format;
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
-#[command(name = "hoist", version, propagate_version = true, max_term_width = 100, after_help = examples::HOIST)]
+#[command(name = "hoist", version, propagate_version = true, disable_version_flag = true)]
+#[command(max_term_width = 100, after_help = examples::HOIST)]
 pub(crate) struct Cli {
+    /// Print version information and quit (`hoist version X, build COMMIT`, as `docker -v`)
+    #[arg(short = 'v', long = "version", action = clap::ArgAction::Version)]
+    pub version: (),
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -90,6 +94,9 @@ pub(crate) enum Command {
     /// Manage the local store
     #[command(subcommand, after_help = examples::SYSTEM)]
     System(SystemCommand),
+    /// Show the hoist version information
+    #[command(long_about = about::VERSION, after_help = examples::VERSION)]
+    Version(VersionArgs),
     /// Print the shell completion script for bash, zsh or fish
     #[command(long_about = about::COMPLETION, after_help = examples::COMPLETION)]
     Completion(CompletionArgs),
@@ -316,6 +323,13 @@ pub(crate) struct LoadArgs {
     /// Suppress the load output (the `Loaded image:` lines stay, as with docker)
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VersionArgs {
+    /// Format the output: `json`, or a Go template over docker's object (`{{.Client.Version}}`)
+    #[arg(short, long, value_name = "FORMAT", value_parser = Format::inspect)]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]

@@ -84,6 +84,10 @@ Examples:
   $ tar -C rootfs -cf rootfs.tar . && hoist import rootfs.tar my-fancy-app:1.0.0
   $ tar -C rootfs -c . | hoist import - my-fancy-app:1.0.0
   $ hoist import -c 'CMD [\"/app\"]' -c 'ENV MODE=prod' -m 'nightly' rootfs.tar my-fancy-app:1.0.0";
+    pub(crate) const VERSION: &str = "Examples:
+  $ hoist version
+  $ hoist version --format '{{.Client.Version}}'
+  $ hoist -v";
     pub(crate) const SYSTEM: &str = "Examples:
   $ hoist system check
   $ hoist system check --repair";
@@ -163,6 +167,10 @@ before the first byte is written. Standard output, unless -o, and never a termin
 Plain or compressed with gzip, bzip2, xz or zstd (told by the first bytes, not the file name,
 and decompressed as it streams, never to a temporary copy); layers are kept gzip-compressed
 and checked against their diff_ids. From standard input unless -i.";
+    pub(crate) const VERSION: &str = "Show the hoist version information
+
+docker's Client block: the version, the Rust version (where docker shows Go's), the git commit
+and time of the build, and the platform; or --format's JSON or Go template over it.";
     pub(crate) const IMPORT: &str = "Make a one-layer image from a root-filesystem tarball
 
 Like docker import: the tarball (plain or gzip) becomes the image's one layer, for the host's

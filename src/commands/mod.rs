@@ -16,6 +16,7 @@ mod save;
 mod system;
 mod tag;
 mod tags;
+pub(crate) mod version;
 
 pub(crate) use rm::Reported;
 
@@ -150,6 +151,7 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => import::run(args, &context),
         Command::System(command) => system::run(command, &context).await,
         Command::Completion(args) => completion::script(&args),
+        Command::Version(args) => version::run(args),
         Command::Complete(args) => completion::values(&args, &context),
     }
 }

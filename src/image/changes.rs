@@ -137,9 +137,7 @@ fn pairs(instruction: &'static str, rest: &str, legacy: bool) -> Result<Vec<(Str
     words
         .into_iter()
         .map(|word| match word.split_once('=') {
-            Some(("", _)) => {
-                Err(ChangeError::Invalid { instruction, reason: "names can not be blank".to_string() })
-            }
+            Some(("", _)) => Err(ChangeError::Invalid { instruction, reason: "names can not be blank".to_string() }),
             Some((key, value)) => Ok((key.to_string(), value.to_string())),
             None => Err(ChangeError::Invalid { instruction, reason: format!("{word:?}: KEY=VALUE pairs expected") }),
         })

@@ -83,3 +83,87 @@ fn bad_changes_are_refused_in_docker_words_and_store_nothing() {
         }
     }
 }
+
+fn git_commit() -> String {
+    let output = Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    if output.status.success() {
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    } else {
+        "unknown".into()
+    }
+}
+
+#[test]
+fn version_prints_docker_s_client_block_and_formats() {
+    let context = TestContext::new();
+    let version = env!("CARGO_PKG_VERSION");
+    let commit = git_commit();
+    let block = context.hoist(&["version"]).success().stdout;
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "Client:",
+            &format!(" Version:           {version}"),
+            &format!(" Rust version:      {}", lines[2].split_whitespace().last().unwrap()),
+            &format!(" Git commit:        {commit}")
+        ]
+    );
+    assert!(lines[2].split_whitespace().last().unwrap().split('.').all(|part| part.parse::<u32>().is_ok()), "{block}");
+    let built = lines[4].strip_prefix(" Built:             ").unwrap();
+    assert!(jiff::fmt::strtime::parse("%a %b %e %H:%M:%S %Y", built).is_ok(), "{built:?} is Go's time.ANSIC");
+    assert_eq!(lines[5], format!(" OS/Arch:           linux/{}", crate::support::host_architecture()));
+    assert_eq!(lines.len(), 6, "{block}");
+    for flag in ["-v", "--version"] {
+        assert_eq!(context.hoist(&[flag]).success().stdout, format!("hoist version {version}, build {commit}\n"));
+    }
+    assert_eq!(context.hoist(&["version", "--format", "{{.Client.Version}}"]).success().stdout, format!("{version}\n"));
+    assert_eq!(context.hoist(&["version", "-f", "{{.Client.GitCommit}}"]).success().stdout, format!("{commit}\n"));
+    let bad = context.hoist(&["version", "--format", "{{.Client.Version"]).failure(2);
+    assert!(bad.stderr.contains("{{.Client.Version"), "{}", bad.stderr);
+
+    if !require_docker() {
+        return;
+    }
+    // The fields of docker's clientVersion, in docker's order; hoist adds RustVersion and has
+    // no DefaultAPIVersion (it is left out when empty).
+    let keys = |text: &str| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut keys: Vec<String> = Vec::new();
+        let object = value.as_object().unwrap();
+        for key in [
+            "Platform",
+            "Version",
+            "ApiVersion",
+            "DefaultAPIVersion",
+            "GitCommit",
+            "GoVersion",
+            "RustVersion",
+            "Os",
+            "Arch",
+            "BuildTime",
+            "Context",
+        ] {
+            if object.contains_key(key) && key != "DefaultAPIVersion" && key != "RustVersion" {
+                keys.push(key.to_string());
+            }
+        }
+        assert_eq!(
+            keys.len(),
+            object.len()
+                - usize::from(object.contains_key("DefaultAPIVersion"))
+                - usize::from(object.contains_key("RustVersion")),
+            "{text}"
+        );
+        keys
+    };
+    let theirs = docker(&["version", "--format", "{{json .Client}}"]).success().stdout;
+    let ours = context.hoist(&["version", "--format", "{{json .Client}}"]).success().stdout;
+    assert_eq!(keys(&ours), keys(&theirs));
+    let their_line = docker(&["version", "--format", "{{.Client.Version}}"]).success().stdout;
+    assert_eq!(their_line.lines().count(), 1);
+}

@@ -199,8 +199,18 @@ pub(crate) static DESCRIPTOR: Shape = Shape {
 };
 
 /// Every shape, for `json` to recognise a struct by its set of fields.
-pub(crate) static ALL: &[&Shape] =
-    &[&IMAGE_ROW, &IMAGE_INSPECT, &IMAGE_CONFIG, &HEALTHCHECK, &GRAPH_DRIVER, &ROOT_FS, &METADATA, &DESCRIPTOR];
+pub(crate) static ALL: &[&Shape] = &[
+    &IMAGE_ROW,
+    &IMAGE_INSPECT,
+    &IMAGE_CONFIG,
+    &HEALTHCHECK,
+    &GRAPH_DRIVER,
+    &ROOT_FS,
+    &METADATA,
+    &DESCRIPTOR,
+    &VERSION_INFO,
+    &CLIENT_VERSION,
+];
 
 impl Shape {
     /// The Go field names, sorted as a map's keys are: how `json` recognises the struct.
@@ -210,3 +220,30 @@ impl Shape {
         names.join("\0")
     }
 }
+
+/// docker's `versionInfo` (cli/command/system/version.go), what `version --format` runs over.
+/// hoist has no daemon: `Server` is nil.
+pub(crate) static VERSION_INFO: Shape = Shape {
+    go_type: "system.versionInfo",
+    fields: &[field("Client", Kind::Pointer(&CLIENT_VERSION)), field("Server", Kind::Any)],
+    escape_html: false,
+};
+
+/// docker's `clientVersion`, with `RustVersion` (hoist's own) beside Go's.
+static CLIENT_VERSION: Shape = Shape {
+    go_type: "system.clientVersion",
+    fields: &[
+        omit("Platform", Kind::Any),
+        field("Version", Kind::Text),
+        renamed("APIVersion", "ApiVersion", Kind::Text, false),
+        omit("DefaultAPIVersion", Kind::Text),
+        field("GitCommit", Kind::Text),
+        field("GoVersion", Kind::Text),
+        field("RustVersion", Kind::Text),
+        field("Os", Kind::Text),
+        field("Arch", Kind::Text),
+        omit("BuildTime", Kind::Text),
+        field("Context", Kind::Text),
+    ],
+    escape_html: false,
+};
