@@ -841,7 +841,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__pull)
-            opts="-q -h --platform --quiet --root --config --insecure-registry --debug --help"
+            opts="-q -a -h --platform --quiet --all-tags --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

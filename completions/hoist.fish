@@ -69,6 +69,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand pull" -l root -d 'The local 
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s q -l quiet -d 'Only print the image\'s full reference'
+complete -c hoist -n "__fish_hoist_using_subcommand pull" -s a -l all-tags -d 'Pull every tag of the repository (the host\'s platform of each)'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l platform -d 'Push only this platform\'s image of a multi-platform one' -r

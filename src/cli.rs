@@ -183,6 +183,9 @@ pub(crate) struct PullArgs {
     /// Only print the image's full reference
     #[arg(short, long)]
     pub quiet: bool,
+    /// Pull every tag of the repository (the host's platform of each)
+    #[arg(short, long)]
+    pub all_tags: bool,
     /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
     #[arg(value_name = "NAME[:TAG|@DIGEST]", value_parser = no_scheme)]
     pub image: String,

@@ -4,7 +4,8 @@
 
 use std::process::Command;
 
-use crate::support::fixtures;
+use crate::support::fixtures::{self, ArchiveImage};
+use crate::support::registry::{Registry, Setup};
 use crate::support::{Outcome, TestContext, require_docker, run};
 
 fn docker(args: &[&str]) -> Outcome {
@@ -166,4 +167,73 @@ fn version_prints_docker_s_client_block_and_formats() {
     assert_eq!(keys(&ours), keys(&theirs));
     let their_line = docker(&["version", "--format", "{{.Client.Version}}"]).success().stdout;
     assert_eq!(their_line.lines().count(), 1);
+}
+
+/// Lines that say what happened to the repository, not to each layer (whose lines differ on
+/// purpose: README "Differences from docker").
+fn outline(text: &str) -> Vec<String> {
+    let layer_line = |line: &str| {
+        line.split_once(": ").is_some_and(|(id, _)| {
+            id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    };
+    text.lines().filter(|line| !layer_line(line)).map(str::to_string).collect()
+}
+
+/// Three tags of one repository in `registry`, pushed from hoist; the repository's name.
+fn three_tags(context: &TestContext, registry: &Registry) -> String {
+    let repository = format!("127.0.0.1:{}/forms/app{}", registry.port(), std::process::id());
+    let images: Vec<ArchiveImage> = ["1", "1.9", "latest"]
+        .iter()
+        .map(|tag| ArchiveImage::new(&[&format!("{repository}:{tag}")], &[&[("etc/version", tag.as_bytes())]]))
+        .collect();
+    let archive = context.write("tags.tar", &fixtures::docker_archive(&images));
+    context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+    context.hoist(&["push", "-a", &repository]).success();
+    repository
+}
+
+#[test]
+fn pull_all_tags_pulls_every_tag_as_docker_does() {
+    let registry = Registry::start(Setup::Plain);
+    let pusher = TestContext::new();
+    let repository = three_tags(&pusher, &registry);
+    let context = TestContext::new();
+    let ours = context.hoist(&["pull", "-a", &repository]).success();
+    let tags = context.hoist(&["images", "--format", "{{.Tag}}", &repository]).success().stdout;
+    let mut tags: Vec<&str> = tags.lines().collect();
+    tags.sort_unstable();
+    assert_eq!(tags, ["1", "1.9", "latest"]);
+    let again = context.hoist(&["pull", "--all-tags", &repository]).success();
+    assert!(again.stdout.contains(&format!("Status: Image is up to date for {repository}\n")), "{}", again.stdout);
+    let quiet = context.hoist(&["pull", "-a", "-q", &repository]).success();
+    assert_eq!(quiet.stdout, format!("{repository}\n"));
+    let tagged = context.hoist(&["pull", "-a", &format!("{repository}:1")]).failure(1);
+    assert_eq!(tagged.stderr, "Error: tag can't be used with --all-tags/-a\n");
+
+    if !require_docker() {
+        return;
+    }
+    let _cleanup = scopeguard(["1", "1.9", "latest"].map(|tag| format!("{repository}:{tag}")));
+    let theirs = docker(&["pull", "-a", &repository]).success();
+    assert_eq!(outline(&ours.stdout), outline(&theirs.stdout), "ours:\n{}\ntheirs:\n{}", ours.stdout, theirs.stdout);
+    let theirs_again = docker(&["pull", "-a", &repository]).success();
+    assert_eq!(outline(&again.stdout), outline(&theirs_again.stdout));
+    let their_error = docker(&["pull", "-a", &format!("{repository}:1")]).failure(1);
+    assert_eq!(tagged.stderr.trim_start_matches("Error: "), their_error.stderr.trim_start_matches("Error: "));
+}
+
+/// Removes these names from the Docker Engine when dropped.
+struct EngineNames(Vec<String>);
+
+impl Drop for EngineNames {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = Command::new("docker").args(["rmi", "-f", name]).output();
+        }
+    }
+}
+
+fn scopeguard<const N: usize>(names: [String; N]) -> EngineNames {
+    EngineNames(names.to_vec())
 }
