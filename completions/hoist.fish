@@ -77,7 +77,7 @@ complete -c hoist -n "__fish_hoist_using_subcommand push" -l root -d 'The local 
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l config -d 'The configuration folder [default: $XDG_CONFIG_HOME/hoist, else ~/.config/hoist]' -r -F
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l insecure-registry -d 'A registry to reach over plain HTTP or without checking its certificate (repeatable)' -r
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s a -l all-tags -d 'Push every tag of the repository that the store holds'
-complete -c hoist -n "__fish_hoist_using_subcommand push" -s q -l quiet -d 'Only print the pushed digest'
+complete -c hoist -n "__fish_hoist_using_subcommand push" -s q -l quiet -d 'Only print the pushed reference, as docker does'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -l debug -d 'Log every HTTP request and its status to stderr (never a secret)'
 complete -c hoist -n "__fish_hoist_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hoist -n "__fish_hoist_using_subcommand cp" -l platform -d 'Copy only this platform of a multi-platform image [default: every platform]' -r

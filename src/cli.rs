@@ -199,7 +199,7 @@ pub(crate) struct PushArgs {
     /// Push only this platform's image of a multi-platform one
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
-    /// Only print the pushed digest
+    /// Only print the pushed reference, as docker does
     #[arg(short, long)]
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG]`

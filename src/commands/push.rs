@@ -36,11 +36,14 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
                 "Not all multiplatform-content is present and only the available single-platform image was pushed",
             );
         }
-        if args.quiet {
-            output::line(pushed.digest.as_ref())?;
-        } else {
+        if !args.quiet {
             output::line(&format!("{}: digest: {} size: {}", name.tag_or_default(), pushed.digest, pushed.size))?;
         }
+    }
+    // docker's `push -q` prints the reference it pushed, once.
+    if args.quiet {
+        let pushed = if args.all_tags { reference } else { reference.with_default_tag() };
+        output::line(&pushed.full())?;
     }
     Ok(())
 }

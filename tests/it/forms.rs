@@ -237,3 +237,26 @@ impl Drop for EngineNames {
 fn scopeguard<const N: usize>(names: [String; N]) -> EngineNames {
     EngineNames(names.to_vec())
 }
+
+#[test]
+fn push_quiet_prints_the_reference_as_docker_does() {
+    let registry = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    let repository = format!("127.0.0.1:{}/forms/quiet{}", registry.port(), std::process::id());
+    let images = [ArchiveImage::new(&[&format!("{repository}:1"), &format!("{repository}:latest")], &[&[("q", b"q")]])];
+    let archive = context.write("quiet.tar", &fixtures::docker_archive(&images));
+    context.hoist(&["load", "-i", archive.to_str().unwrap()]).success();
+    let tagged = format!("{repository}:1");
+    let ours =
+        [context.hoist(&["push", "-q", &tagged]).success(), context.hoist(&["push", "-q", &repository]).success()];
+    assert_eq!(ours[0].stdout, format!("{tagged}\n"));
+    if !require_docker() {
+        return;
+    }
+    let _cleanup = scopeguard([tagged.clone(), format!("{repository}:latest")]);
+    docker(&["load", "-i", archive.to_str().unwrap()]).success();
+    let theirs = [docker(&["push", "-q", &tagged]).success(), docker(&["push", "-q", &repository]).success()];
+    for (ours, theirs) in ours.iter().zip(&theirs) {
+        assert_eq!(ours.stdout, theirs.stdout);
+    }
+}
