@@ -109,8 +109,10 @@ pub(crate) mod about {
 The credentials are checked against the registry before anything is stored; wrong ones store
 nothing. They go to the OS keyring (Secret Service, Keychain, Credential Manager); where no
 keyring answers, to auth.json in the configuration folder (mode 0600), with a warning. Without
--u and -p on a terminal it asks, offering the user name of a stored login; without a terminal,
-give the password on standard input with --password-stdin. SERVER defaults to Docker Hub.";
+-u and -p, credentials already stored for SERVER are checked again first, as docker does; when
+there are none or they fail, it asks on a terminal, offering the stored user name; without a
+terminal, give the password on standard input with --password-stdin. SERVER defaults to Docker
+Hub.";
     pub(crate) const LOGOUT: &str = "Forget the credentials stored for a registry
 
 Removes them from the OS keyring and from auth.json. Credentials that docker or podman stored

@@ -260,3 +260,55 @@ fn push_quiet_prints_the_reference_as_docker_does() {
         assert_eq!(ours.stdout, theirs.stdout);
     }
 }
+
+#[test]
+fn login_with_nothing_typed_checks_the_stored_credentials_first() {
+    // Credentials stored for a registry, as `docker login` leaves them in Docker's config.json.
+    let registry = Registry::start(Setup::BasicTls);
+    let context = TestContext::new();
+    context.trust(&registry);
+    let server = registry.addr();
+    crate::support::docker_login(&context, &server, registry.username(), registry.password());
+    let good = context.hoist(&["login", &server]).success();
+    assert_eq!(good.stdout, "Login Succeeded\n");
+    assert!(
+        good.stderr
+            .starts_with(&format!("Authenticating with existing credentials... [Username: {}]\n", registry.username())),
+        "{}",
+        good.stderr
+    );
+    // Wrong ones: docker's words, then the prompt it falls back to, which needs a terminal.
+    let other = TestContext::new();
+    other.trust(&registry);
+    crate::support::docker_login(&other, &server, registry.username(), "not-the-password");
+    let before = std::fs::read(other.path("home/.docker/config.json")).unwrap();
+    let refused = other.hoist(&["login", &server]).failure(1);
+    assert_eq!(refused.stdout, "");
+    let expected = format!(
+        "Authenticating with existing credentials... [Username: {}]\nStored credentials invalid or expired\nError: cannot ask for a user name",
+        registry.username()
+    );
+    assert!(refused.stderr.starts_with(&expected), "{}", refused.stderr);
+    assert_eq!(std::fs::read(other.path("home/.docker/config.json")).unwrap(), before);
+    assert!(!other.path("config/auth.json").exists(), "nothing stored");
+
+    if !require_docker() {
+        return;
+    }
+    // The engine reaches a plain-HTTP loopback registry; one without auth takes any login.
+    let plain = Registry::start(Setup::Plain);
+    let context = TestContext::new();
+    crate::support::docker_login(&context, &plain.addr(), "someone", "secret");
+    let ours = context.hoist(&["login", &plain.addr()]).success();
+    let theirs =
+        run(Command::new("docker").env("DOCKER_CONFIG", context.path("home/.docker")).args(["login", &plain.addr()]));
+    assert_eq!(
+        (ours.code, ours.stdout.as_str()),
+        (theirs.code, theirs.stdout.as_str()),
+        "docker said: {}",
+        theirs.stderr
+    );
+    // hoist's warning that no keyring answered aside, the same words, naming hoist's commands.
+    let ours: Vec<&str> = ours.stderr.lines().filter(|line| !line.starts_with("WARNING: no OS keyring")).collect();
+    assert_eq!(ours.join("\n").trim_end(), theirs.stderr.replace("docker ", "hoist ").trim_end());
+}

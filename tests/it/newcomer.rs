@@ -231,10 +231,11 @@ fn login_asks_again_with_the_stored_user_name_and_refuses_an_empty_one_first() {
     assert!(!text.contains("Password"), "an empty name is refused before the password prompt: {text}");
 
     let password = format!("{}\n", registry.password());
-    context
-        .hoist_with_stdin(&["login", "-u", registry.username(), "--password-stdin", &server], password.as_bytes())
-        .success();
+    // Stored credentials that no longer work (docker's order: they are tried first, then the
+    // person is asked, with the stored user name as the default).
+    crate::support::docker_login(&context, &server, registry.username(), "an-old-password");
     let mut terminal = Terminal::run(context.command().args(["login", &server]));
+    terminal.expect("Stored credentials invalid or expired", Duration::from_secs(30));
     terminal.expect(&format!("Username ({}): ", registry.username()), Duration::from_secs(30));
     terminal.send("\n");
     terminal.expect("Password: ", Duration::from_secs(30));
