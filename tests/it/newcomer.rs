@@ -201,12 +201,12 @@ fn a_push_of_a_name_for_no_registry_names_docker_hub_and_how_to_tag_it() {
     command.args(["push", "my-app:1"]);
     let Some(mut offline) = without_dns(&context, &command) else { return };
     let filters = Filters::new(&context).regex(r"does not resolve \(.*\)", "does not resolve ([REASON])");
-    assert_outcome!(filters, run(&mut offline), @r"
+    assert_outcome!(filters, run(&mut offline), @"
     success: false
     exit_code: 1
     ----- stdout -----
     The push refers to repository [docker.io/library/my-app]
-    495aa745de59: Preparing
+    c04c0dc07310: Preparing
     ----- stderr -----
     Error: cannot push my-app:1
       caused by: cannot reach registry-1.docker.io: its name does not resolve ([REASON])
