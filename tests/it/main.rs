@@ -31,3 +31,4 @@ mod registry_smoke;
 mod remote;
 mod store_safety;
 mod support;
+mod tutorial;
