@@ -88,6 +88,9 @@ _hoist() {
             hoist,tags)
                 cmd="hoist__subcmd__tags"
                 ;;
+            hoist,version)
+                cmd="hoist__subcmd__version"
+                ;;
             hoist__subcmd__help,__complete)
                 cmd="hoist__subcmd__help__subcmd____complete"
                 ;;
@@ -156,6 +159,9 @@ _hoist() {
                 ;;
             hoist__subcmd__help,tags)
                 cmd="hoist__subcmd__help__subcmd__tags"
+                ;;
+            hoist__subcmd__help,version)
+                cmd="hoist__subcmd__help__subcmd__version"
                 ;;
             hoist__subcmd__help__subcmd__image,history)
                 cmd="hoist__subcmd__help__subcmd__image__subcmd__history"
@@ -350,7 +356,7 @@ _hoist() {
 
     case "${cmd}" in
         hoist)
-            opts="-h -V --root --config --insecure-registry --debug --help --version login logout pull push cp delete tags catalog manifest search tag images rm rmi inspect save load import history image system completion __complete help"
+            opts="-v -h --version --root --config --insecure-registry --debug --help login logout pull push cp delete tags catalog manifest search tag images rm rmi inspect save load import history image system version completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,7 +382,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd____complete)
-            opts="-h -V --ids --root --config --insecure-registry --debug --help --version images"
+            opts="-h --ids --root --config --insecure-registry --debug --help images"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,7 +408,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__catalog)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,7 +434,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__completion)
-            opts="-h -V --root --config --insecure-registry --debug --help --version bash zsh fish"
+            opts="-h --root --config --insecure-registry --debug --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +460,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__cp)
-            opts="-a -q -h -V --all-tags --referrers --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h --all-tags --referrers --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,7 +490,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__delete)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,7 +516,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__help)
-            opts="login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import history image system completion __complete help"
+            opts="login logout pull push cp delete tags catalog manifest search tag images rm inspect save load import history image system version completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1097,8 +1103,22 @@ _hoist() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hoist__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hoist__subcmd__history)
-            opts="-H -q -h -V --human --quiet --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-H -q -h --human --quiet --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1136,7 +1156,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image)
-            opts="-h -V --root --config --insecure-registry --debug --help --version ls list rm remove pull push tag inspect history save load import prune help"
+            opts="-h --root --config --insecure-registry --debug --help ls list rm remove pull push tag inspect history save load import prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1344,7 +1364,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__history)
-            opts="-H -q -h -V --human --quiet --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-H -q -h --human --quiet --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1382,12 +1402,28 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__import)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-c -m -h --change --message --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1408,7 +1444,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__inspect)
-            opts="-f -h -V --format --type --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --format --type --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,7 +1482,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__load)
-            opts="-i -q -h -V --input --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-i -q -h --input --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1480,7 +1516,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__ls)
-            opts="-a -f -q -h -V --all --filter --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-a -f -q -h --all --filter --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1518,7 +1554,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__prune)
-            opts="-a -f -h -V --all --force --filter --root --config --insecure-registry --debug --help --version"
+            opts="-a -f -h --all --force --filter --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1548,7 +1584,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__pull)
-            opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-q -a -h --platform --quiet --all-tags --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1578,7 +1614,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__push)
-            opts="-a -q -h -V --all-tags --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h --all-tags --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,7 +1644,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__rm)
-            opts="-f -h -V --force --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --force --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1634,7 +1670,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__save)
-            opts="-o -h -V --output --root --config --insecure-registry --debug --help --version"
+            opts="-o -h --output --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1668,7 +1704,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__image__subcmd__tag)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1694,7 +1730,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__images)
-            opts="-a -f -q -h -V --all --filter --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-a -f -q -h --all --filter --quiet --digests --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1732,12 +1768,28 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__import)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-c -m -h --change --message --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1758,7 +1810,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__inspect)
-            opts="-f -h -V --format --type --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --format --type --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1796,7 +1848,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__load)
-            opts="-i -q -h -V --input --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-i -q -h --input --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1830,7 +1882,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__login)
-            opts="-u -p -h -V --username --password --password-stdin --root --config --insecure-registry --debug --help --version"
+            opts="-u -p -h --username --password --password-stdin --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1872,7 +1924,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__logout)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1898,7 +1950,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest)
-            opts="-h -V --root --config --insecure-registry --debug --help --version inspect create annotate push rm help"
+            opts="-h --root --config --insecure-registry --debug --help inspect create annotate push rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1924,7 +1976,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest__subcmd__annotate)
-            opts="-h -V --os --arch --variant --os-version --os-features --root --config --insecure-registry --debug --help --version"
+            opts="-h --os --arch --variant --os-version --os-features --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,7 +2022,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest__subcmd__create)
-            opts="-a -h -V --amend --insecure --root --config --insecure-registry --debug --help --version"
+            opts="-a -h --amend --insecure --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2094,7 +2146,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest__subcmd__inspect)
-            opts="-v -h -V --verbose --insecure --root --config --insecure-registry --debug --help --version"
+            opts="-v -h --verbose --insecure --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,7 +2172,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest__subcmd__push)
-            opts="-p -h -V --purge --insecure --root --config --insecure-registry --debug --help --version"
+            opts="-p -h --purge --insecure --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2146,7 +2198,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__manifest__subcmd__rm)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2172,7 +2224,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__pull)
-            opts="-q -h -V --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-q -a -h --platform --quiet --all-tags --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2202,7 +2254,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__push)
-            opts="-a -q -h -V --all-tags --platform --quiet --root --config --insecure-registry --debug --help --version"
+            opts="-a -q -h --all-tags --platform --quiet --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2232,7 +2284,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__rm)
-            opts="-f -h -V --force --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --force --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2258,7 +2310,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__save)
-            opts="-o -h -V --output --root --config --insecure-registry --debug --help --version"
+            opts="-o -h --output --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2292,7 +2344,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__search)
-            opts="-f -h -V --filter --limit --no-trunc --format --root --config --insecure-registry --debug --help --version"
+            opts="-f -h --filter --limit --no-trunc --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2334,7 +2386,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__system)
-            opts="-h -V --root --config --insecure-registry --debug --help --version check df help"
+            opts="-h --root --config --insecure-registry --debug --help check df help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2360,7 +2412,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__system__subcmd__check)
-            opts="-h -V --repair --root --config --insecure-registry --debug --help --version"
+            opts="-h --repair --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2386,7 +2438,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__system__subcmd__df)
-            opts="-v -h -V --verbose --format --root --config --insecure-registry --debug --help --version"
+            opts="-v -h --verbose --format --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2472,7 +2524,7 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tag)
-            opts="-h -V --root --config --insecure-registry --debug --help --version"
+            opts="-h --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2498,13 +2550,47 @@ _hoist() {
             return 0
             ;;
         hoist__subcmd__tags)
-            opts="-h -V --filter --root --config --insecure-registry --debug --help --version"
+            opts="-h --filter --root --config --insecure-registry --debug --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hoist__subcmd__version)
+            opts="-f -h --format --root --config --insecure-registry --debug --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2537,13 +2623,13 @@ _hoist_local_images() {
     local -a root=()
     [[ ${cur} == -* ]] && return 1
     case "${prev}" in
-        --config|--filter|--format|--human|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) return 1 ;;
+        --change|--config|--filter|--format|--human|--input|--insecure-registry|--limit|--message|--output|--password|--platform|--root|--type|--username|-H|-c|-f|-i|-m|-o|-p|-u) return 1 ;;
     esac
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         case "${word}" in
             --root) root=(--root "${COMP_WORDS[i+1]}"); ((i++)) ;;
-            --config|--filter|--format|--human|--input|--insecure-registry|--limit|--output|--password|--platform|--root|--type|--username|-H|-f|-i|-o|-p|-u) ((i++)) ;;
+            --change|--config|--filter|--format|--human|--input|--insecure-registry|--limit|--message|--output|--password|--platform|--root|--type|--username|-H|-c|-f|-i|-m|-o|-p|-u) ((i++)) ;;
             -*|image) ;;
             *) command="${word}"; break ;;
         esac

@@ -22,8 +22,12 @@ pub(crate) use remote::{
 
 /// A daemonless, Docker-compatible client for container image registries.
 #[derive(Debug, Parser)]
-#[command(name = "hoist", version, propagate_version = true, max_term_width = 100, after_help = examples::HOIST)]
+#[command(name = "hoist", version, propagate_version = true, disable_version_flag = true)]
+#[command(max_term_width = 100, after_help = examples::HOIST)]
 pub(crate) struct Cli {
+    /// Print version information and quit (`hoist version X, build COMMIT`, as `docker -v`)
+    #[arg(short = 'v', long = "version", action = clap::ArgAction::Version)]
+    pub version: (),
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -109,6 +113,9 @@ pub(crate) enum Command {
     /// Manage the local store
     #[command(subcommand, after_help = examples::SYSTEM)]
     System(SystemCommand),
+    /// Show the hoist version information
+    #[command(long_about = about::VERSION, after_help = examples::VERSION)]
+    Version(VersionArgs),
     /// Print the shell completion script for bash, zsh or fish
     #[command(long_about = about::COMPLETION, after_help = examples::COMPLETION)]
     Completion(CompletionArgs),
@@ -299,6 +306,9 @@ pub(crate) struct PullArgs {
     /// Only print the image's full reference
     #[arg(short, long)]
     pub quiet: bool,
+    /// Pull every tag of the repository (the host's platform of each)
+    #[arg(short, long)]
+    pub all_tags: bool,
     /// `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`
     #[arg(value_name = "NAME[:TAG|@DIGEST]", value_parser = no_scheme)]
     pub image: String,
@@ -312,7 +322,7 @@ pub(crate) struct PushArgs {
     /// Push only this platform's image of a multi-platform one
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<Platform>,
-    /// Only print the pushed digest
+    /// Only print the pushed reference, as docker does
     #[arg(short, long)]
     pub quiet: bool,
     /// `[HOST[:PORT]/]PATH[:TAG]`
@@ -452,9 +462,16 @@ pub(crate) struct LoadArgs {
     /// Read from this file instead of standard input
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// Only print the loaded image names
+    /// Suppress the load output (the `Loaded image:` lines stay, as with docker)
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VersionArgs {
+    /// Format the output: `json`, or a Go template over docker's object (`{{.Client.Version}}`)
+    #[arg(short, long, value_name = "FORMAT", value_parser = Format::inspect)]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]
@@ -465,4 +482,11 @@ pub(crate) struct ImportArgs {
     /// The name of the new image
     #[arg(value_name = "REPOSITORY[:TAG]")]
     pub reference: String,
+    /// Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER,
+    /// WORKDIR, VOLUME, STOPSIGNAL, ONBUILD); repeatable
+    #[arg(short, long, value_name = "INSTRUCTION")]
+    pub change: Vec<String>,
+    /// Set the commit message (the image's comment and history)
+    #[arg(short, long)]
+    pub message: Option<String>,
 }

@@ -28,6 +28,7 @@ pub fn main() -> ExitCode {
     install_panic_hook();
     // The help shows this machine's default folders (the generated docs show the rule).
     let matches = command()
+        .version(commands::version::version_line())
         .mut_arg("root", |arg| arg.help(cli::help::root_help()))
         .mut_arg("config", |arg| arg.help(cli::help::config_help()))
         .get_matches();

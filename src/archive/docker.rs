@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ArchiveError;
-use super::entries::{Entries, EntryReader, Located};
+use super::entries::{Contents, Entries, Located};
 use super::{Found, check_diff_id};
 use crate::digest::Digest;
-use crate::image::layer::{Plain, prepare_layer};
+use crate::image::layer::Plain;
 use crate::image::{descriptor, media, parse_config};
 use crate::parallel;
 use crate::reference::Reference;
@@ -48,7 +48,10 @@ pub struct DistinctLayer {
     pub names: usize,
 }
 
-pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, ArchiveError> {
+/// A stored layer: its digest, size and media type.
+type Stored = (Digest, u64, &'static str);
+
+pub(super) fn load<'s>(store: &'s Store, entries: &impl Contents<'s>) -> Result<Vec<Found>, ArchiveError> {
     let (planned, layers) = plan_all(entries)?;
     let stored = store_layers(store, entries, layers)?;
     planned.into_iter().map(|plan| write_image(store, plan, &stored)).collect()
@@ -56,7 +59,7 @@ pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, Archi
 
 /// Reads `manifest.json` and the configs it names: the images to write, and the distinct
 /// layers to store for them, largest first.
-fn plan_all(entries: &Entries) -> Result<(Vec<Planned>, Vec<DistinctLayer>), ArchiveError> {
+fn plan_all<'s>(entries: &impl Contents<'s>) -> Result<(Vec<Planned>, Vec<DistinctLayer>), ArchiveError> {
     let bytes = entries.read_document("manifest.json", MAX_DOCUMENT_SIZE)?;
     let images: Vec<ManifestEntry> = serde_json::from_slice(&bytes)
         .map_err(|err| ArchiveError::BadDocument { path: "manifest.json".into(), reason: err.to_string() })?;
@@ -68,7 +71,7 @@ fn plan_all(entries: &Entries) -> Result<(Vec<Planned>, Vec<DistinctLayer>), Arc
             match layers.get_mut(diff_id) {
                 Some(layer) => layer.names += 1,
                 None => {
-                    let located = entries.locate(&path)?;
+                    let located = entries.resolve(&path)?.1;
                     layers.insert(diff_id.clone(), DistinctLayer { diff_id: diff_id.clone(), path, located, names: 1 });
                 }
             }
@@ -89,7 +92,7 @@ pub fn distinct_layers(file: std::fs::File) -> Result<Vec<DistinctLayer>, Archiv
 }
 
 /// The image's plan and the archive path of each of its layers.
-fn plan(entries: &Entries, image: ManifestEntry) -> Result<(Planned, Vec<String>), ArchiveError> {
+fn plan<'s>(entries: &impl Contents<'s>, image: ManifestEntry) -> Result<(Planned, Vec<String>), ArchiveError> {
     let config_bytes = entries.read_document(&image.config, MAX_DOCUMENT_SIZE)?;
     let config_digest = Digest::sha256_of(&config_bytes);
     let config = parse_config(&config_bytes, &config_digest)?;
@@ -121,30 +124,36 @@ fn plan(entries: &Entries, image: ManifestEntry) -> Result<(Planned, Vec<String>
 
 /// Compresses and hashes every distinct layer on every core, largest first; commits them only
 /// when all of them matched their diff_ids. Returns each diff_id's stored blob.
-fn store_layers(
-    store: &Store,
-    entries: &Entries,
+fn store_layers<'s>(
+    store: &'s Store,
+    entries: &impl Contents<'s>,
     layers: Vec<DistinctLayer>,
-) -> Result<BTreeMap<Digest, (Digest, u64)>, ArchiveError> {
+) -> Result<BTreeMap<Digest, Stored>, ArchiveError> {
     let prepared = parallel::map(layers, parallel::cores(), |layer| -> Result<_, ArchiveError> {
-        let reader = EntryReader::new(entries.file(), layer.located);
-        let prepared = prepare_layer(store, reader, &layer.path, Plain::Compress, None)?;
+        let prepared = entries.prepare(store, &layer.path, Plain::Compress, None)?;
         check_diff_id(&layer.path, &prepared, &layer.diff_id)?;
-        Ok((layer.diff_id, prepared.seal(None)?))
+        let media_type = prepared.media_type;
+        Ok((layer.diff_id, prepared.seal(None)?, media_type))
     });
     let sealed = prepared.into_iter().collect::<Result<Vec<_>, _>>()?;
-    sealed.into_iter().map(|(diff_id, blob)| Ok((diff_id, blob.publish()?))).collect()
+    sealed
+        .into_iter()
+        .map(|(diff_id, blob, media_type)| {
+            let (digest, size) = blob.publish()?;
+            Ok((diff_id, (digest, size, media_type)))
+        })
+        .collect()
 }
 
-fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, (Digest, u64)>) -> Result<Found, ArchiveError> {
+fn write_image(store: &Store, plan: Planned, stored: &BTreeMap<Digest, Stored>) -> Result<Found, ArchiveError> {
     let config_digest = store.write_blob(&plan.config_bytes, None)?;
     let layers = plan
         .layers
         .iter()
         .map(|diff_id| {
-            let (digest, size) =
+            let (digest, size, media_type) =
                 stored.get(diff_id).ok_or_else(|| ArchiveError::Missing { path: format!("layer {diff_id}") })?;
-            Ok(descriptor(media::OCI_LAYER_GZIP, digest, *size))
+            Ok(descriptor(media_type, digest, *size))
         })
         .collect::<Result<Vec<_>, ArchiveError>>()?;
     let config = descriptor(media::OCI_CONFIG, &config_digest, plan.config_bytes.len() as u64);

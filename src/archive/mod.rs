@@ -2,14 +2,19 @@
 //! out. Archives are read by offset, never extracted, and every path in them is checked to
 //! stay inside them.
 
+mod compression;
 mod docker;
 mod entries;
 mod load;
 mod oci;
 mod save;
+mod stream;
 
+pub(crate) use compression::{Compression, MAGIC_LENGTH};
 pub use docker::distinct_layers;
+pub(crate) use load::LoadedImage;
 pub use load::load;
+pub(crate) use load::load_stream;
 pub(crate) use save::save;
 
 use oci_spec::image::Descriptor;
@@ -47,6 +52,16 @@ pub enum ArchiveError {
     Read(#[source] std::io::Error),
     #[error("the archive is not a valid tar file")]
     NotTar(#[source] std::io::Error),
+    #[error("the {compression} stream does not hold a tar archive")]
+    NotTarInside { compression: &'static str },
+    #[error("the {compression} stream is damaged or cut short")]
+    Damaged {
+        compression: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the archive holds more than {limit} bytes of documents and small files")]
+    TooManyDocuments { limit: u64 },
     #[error("the archive is empty")]
     Empty,
     #[error("the archive is truncated: {path} is cut short")]

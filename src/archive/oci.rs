@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use oci_spec::image::{Descriptor, ImageIndex};
 
 use super::ArchiveError;
-use super::entries::Entries;
+use super::entries::Contents;
 use super::{Found, check_diff_id};
 use crate::digest::Digest;
-use crate::image::layer::{Plain, prepare_layer};
+use crate::image::layer::Plain;
 use crate::image::{Document, MAX_NESTING, descriptor_digest, parse_config};
 use crate::parallel;
 use crate::reference::Reference;
@@ -26,7 +26,7 @@ struct Collected {
     layers: BTreeMap<Digest, (u64, Digest)>,
 }
 
-pub(super) fn load(store: &Store, entries: &Entries) -> Result<Vec<Found>, ArchiveError> {
+pub(super) fn load<'s>(store: &'s Store, entries: &impl Contents<'s>) -> Result<Vec<Found>, ArchiveError> {
     let bytes = entries.read_document("index.json", MAX_DOCUMENT_SIZE)?;
     let index: ImageIndex = serde_json::from_slice(&bytes)
         .map_err(|err| ArchiveError::BadDocument { path: "index.json".into(), reason: err.to_string() })?;
@@ -64,7 +64,7 @@ fn blob_path(digest: &Digest) -> String {
 }
 
 /// Reads a document named by `descriptor` from the archive, checking size and digest.
-fn read_verified(entries: &Entries, descriptor: &Descriptor) -> Result<(Digest, Vec<u8>), ArchiveError> {
+fn read_verified<'s>(entries: &impl Contents<'s>, descriptor: &Descriptor) -> Result<(Digest, Vec<u8>), ArchiveError> {
     let digest = descriptor_digest(descriptor)?;
     let path = blob_path(&digest);
     let bytes = entries.read_document(&path, MAX_DOCUMENT_SIZE)?;
@@ -76,8 +76,8 @@ fn read_verified(entries: &Entries, descriptor: &Descriptor) -> Result<(Digest, 
     Ok((digest, bytes))
 }
 
-fn collect(
-    entries: &Entries,
+fn collect<'s>(
+    entries: &impl Contents<'s>,
     descriptor: &Descriptor,
     collected: &mut Collected,
     depth: usize,
@@ -127,12 +127,16 @@ fn collect(
     Ok(())
 }
 
-fn store_layers(store: &Store, entries: &Entries, layers: BTreeMap<Digest, (u64, Digest)>) -> Result<(), ArchiveError> {
+fn store_layers<'s>(
+    store: &'s Store,
+    entries: &impl Contents<'s>,
+    layers: BTreeMap<Digest, (u64, Digest)>,
+) -> Result<(), ArchiveError> {
     let mut jobs: Vec<_> = layers.into_iter().filter(|(digest, _)| !store.has_blob(digest)).collect();
     jobs.sort_by_key(|(_, (size, _))| std::cmp::Reverse(*size));
     let results = parallel::map(jobs, parallel::cores(), |(digest, (size, diff_id))| -> Result<_, ArchiveError> {
         let path = blob_path(&digest);
-        let layer = prepare_layer(store, entries.reader(&path)?, &path, Plain::Keep, Some(&digest))?;
+        let layer = entries.prepare(store, &path, Plain::Keep, Some(&digest))?;
         check_diff_id(&path, &layer, &diff_id)?;
         Ok(layer.seal(Some((&digest, size)))?)
     });

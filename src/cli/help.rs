@@ -115,7 +115,12 @@ Examples:
   $ docker save alpine:3.20 | hoist load";
     pub(crate) const IMPORT: &str = "Examples:
   $ tar -C rootfs -cf rootfs.tar . && hoist import rootfs.tar my-fancy-app:1.0.0
-  $ tar -C rootfs -c . | hoist import - my-fancy-app:1.0.0";
+  $ tar -C rootfs -c . | hoist import - my-fancy-app:1.0.0
+  $ hoist import -c 'CMD [\"/app\"]' -c 'ENV MODE=prod' -m 'nightly' rootfs.tar my-fancy-app:1.0.0";
+    pub(crate) const VERSION: &str = "Examples:
+  $ hoist version
+  $ hoist version --format '{{.Client.Version}}'
+  $ hoist -v";
     pub(crate) const SYSTEM: &str = "Examples:
   $ hoist system check
   $ hoist system check --repair";
@@ -150,8 +155,10 @@ pub(crate) mod about {
 The credentials are checked against the registry before anything is stored; wrong ones store
 nothing. They go to the OS keyring (Secret Service, Keychain, Credential Manager); where no
 keyring answers, to auth.json in the configuration folder (mode 0600), with a warning. Without
--u and -p on a terminal it asks, offering the user name of a stored login; without a terminal,
-give the password on standard input with --password-stdin. SERVER defaults to Docker Hub.";
+-u and -p, credentials already stored for SERVER are checked again first, as docker does; when
+there are none or they fail, it asks on a terminal, offering the stored user name; without a
+terminal, give the password on standard input with --password-stdin. SERVER defaults to Docker
+Hub.";
     pub(crate) const LOGOUT: &str = "Forget the credentials stored for a registry
 
 Removes them from the OS keyring and from auth.json. Credentials that docker or podman stored
@@ -237,8 +244,13 @@ An archive that docker load and podman load read; every layer is checked against
 before the first byte is written. Standard output, unless -o, and never a terminal.";
     pub(crate) const LOAD: &str = "Read images from a `docker save`, `podman save` or OCI archive
 
-Plain or compressed; layers are kept gzip-compressed and checked against their diff_ids. From
-standard input unless -i.";
+Plain or compressed with gzip, bzip2, xz or zstd (told by the first bytes, not the file name,
+and decompressed as it streams, never to a temporary copy); layers are kept gzip-compressed
+and checked against their diff_ids. From standard input unless -i.";
+    pub(crate) const VERSION: &str = "Show the hoist version information
+
+docker's Client block: the version, the Rust version (where docker shows Go's), the git commit
+and time of the build, and the platform; or --format's JSON or Go template over it.";
     pub(crate) const IMPORT: &str = "Make a one-layer image from a root-filesystem tarball
 
 Like docker import: the tarball (plain or gzip) becomes the image's one layer, for the host's

@@ -12,7 +12,7 @@ use crate::cli::{LoginArgs, LogoutArgs};
 use crate::credentials::{self, Credentials, DOCKER_HUB_KEY, Secret, file, keyring};
 use crate::output;
 use crate::reference::{DOCKER_HUB, api_host};
-use crate::registry::{RegistryClient, RegistryError};
+use crate::registry::{RegistryClient, RegistryError, Transport};
 
 /// A registry as `login` names it: where its API is, and the key its credentials live under.
 struct Server {
@@ -39,10 +39,28 @@ impl Server {
 pub(super) async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()> {
     let server = Server::parse(args.server.as_deref())?;
     let stored = credentials::lookup(&server.registry, &context.config_dir, &|_| {});
+    let transport = context.transport()?;
+    // As docker does: with nothing typed, credentials stored for the server are checked again
+    // first; only when they fail is the person asked.
+    let nothing_typed = args.username.is_none() && args.password.is_none() && !args.password_stdin;
+    if nothing_typed && let Some(stored) = &stored {
+        let username = output::escape(stored.username()).into_owned();
+        output::status(&format!("Authenticating with existing credentials... [Username: {username}]"));
+        match verify(&transport, &server, stored.clone()).await {
+            Ok(identity) => {
+                output::status("");
+                output::status(
+                    " Info -> To login with a different account, run 'hoist logout' followed by 'hoist login'",
+                );
+                output::status("");
+                return keep(context, &server, stored.clone(), identity);
+            }
+            Err(RegistryError::Unauthorized { .. }) => output::status("Stored credentials invalid or expired"),
+            Err(error) => output::status(&format!("Login did not succeed, error: {:#}", anyhow!(error))),
+        }
+    }
     let credentials = read_credentials(&args, stored.as_ref().map(Credentials::username))?;
-    let api_host = api_host(&server.registry);
-    let client = RegistryClient::new(context.transport()?, &server.registry, api_host, Some(credentials.clone()));
-    let identity = match Arc::new(client).verify_credentials().await {
+    let identity = match verify(&transport, &server, credentials.clone()).await {
         Ok(identity) => identity,
         // The person just typed the login: the words say what was wrong, with no hint to log in.
         Err(RegistryError::Unauthorized { message, .. }) => {
@@ -51,6 +69,23 @@ pub(super) async fn run(args: LoginArgs, context: &Context) -> anyhow::Result<()
         }
         Err(error) => return Err(error).with_context(|| format!("cannot log in to {}", server.key)),
     };
+    keep(context, &server, credentials, identity)
+}
+
+/// Checks `credentials` against the registry; a token server may answer with a refresh token.
+async fn verify(
+    transport: &Arc<Transport>,
+    server: &Server,
+    credentials: Credentials,
+) -> Result<Option<Secret>, RegistryError> {
+    let api_host = api_host(&server.registry);
+    let transport = transport.clone();
+    let client = RegistryClient::new(transport, &server.registry, api_host, Some(credentials));
+    Arc::new(client).verify_credentials().await
+}
+
+/// Stores credentials that the registry accepted, then says so.
+fn keep(context: &Context, server: &Server, credentials: Credentials, identity: Option<Secret>) -> anyhow::Result<()> {
     // A token server's refresh token replaces the password: the password is then not kept.
     let stored = match identity {
         Some(token) => Credentials::IdentityToken { username: credentials.username().to_string(), token },

@@ -20,6 +20,7 @@ mod search;
 mod system;
 mod tag;
 mod tags;
+pub(crate) mod version;
 
 pub(crate) use rm::Reported;
 
@@ -172,6 +173,7 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Image(_) => unreachable!("`image` forms are their plain commands by now"),
         Command::System(command) => system::run(command, &context).await,
         Command::Completion(args) => completion::script(&args),
+        Command::Version(args) => version::run(args),
         Command::Complete(args) => completion::values(&args, &context),
     }
 }

@@ -18,13 +18,17 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
     if args.all_tags && reference.tag().is_some() {
         bail!("--all-tags pushes a repository: leave out the tag in {}", args.image);
     }
+    // docker's order: the default tag, the header, and only then whether the image is there.
+    if !args.quiet {
+        if !args.all_tags && reference.tag().is_none() {
+            output::line("Using default tag: latest")?;
+        }
+        output::line(&format!("The push refers to repository [{}]", reference.name()))?;
+    }
     let store = context.existing_store()?;
     let targets = targets(&args, &reference, store.names()?)?;
     let client = context.client(reference.registry())?;
     let options = PushOptions { platform: args.platform.as_ref(), uploads: context.uploads()? };
-    if !args.quiet {
-        output::line(&format!("The push refers to repository [{}]", reference.name()))?;
-    }
     for name in targets.iter().filter_map(|entry| entry.reference.as_ref().map(|name| (name, entry))) {
         let (name, entry) = name;
         let reporter = progress::reporter(progress::Direction::Push, args.quiet);
@@ -36,11 +40,14 @@ pub(super) async fn run(args: PushArgs, context: &Context) -> anyhow::Result<()>
                 "Not all multiplatform-content is present and only the available single-platform image was pushed",
             );
         }
-        if args.quiet {
-            output::line(pushed.digest.as_ref())?;
-        } else {
+        if !args.quiet {
             output::line(&format!("{}: digest: {} size: {}", name.tag_or_default(), pushed.digest, pushed.size))?;
         }
+    }
+    // docker's `push -q` prints the reference it pushed, once.
+    if args.quiet {
+        let pushed = if args.all_tags { reference } else { reference.with_default_tag() };
+        output::line(&pushed.full())?;
     }
     Ok(())
 }
@@ -67,9 +74,6 @@ fn targets(args: &PushArgs, reference: &Reference, names: Vec<NameEntry>) -> any
         let of_repository = |name: &Reference| name.name() == reference.name() && name.tag().is_some();
         names.into_iter().filter(|entry| entry.reference.as_ref().is_some_and(of_repository)).collect()
     } else {
-        if reference.tag().is_none() && !args.quiet {
-            output::line("Using default tag: latest")?;
-        }
         let wanted = reference.clone().with_default_tag();
         names.into_iter().filter(|entry| entry.reference.as_ref() == Some(&wanted)).collect()
     };

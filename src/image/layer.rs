@@ -11,6 +11,11 @@ use flate2::write::{GzEncoder, MultiGzDecoder};
 
 /// Large reads keep syscalls and hasher calls off the profile.
 const CHUNK: usize = 1024 * 1024;
+/// Level 2, not 1: zlib-rs's level 1 codes every block with the fixed Huffman table, which
+/// makes incompressible data (already-compressed files, random bytes) about 5.5 % larger;
+/// from level 2 on, a block that does not shrink is stored as it is (at most 0.03 % larger),
+/// at nearly level 1's speed on compressible data.
+const LEVEL: Compression = Compression::new(2);
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
@@ -19,11 +24,21 @@ pub(crate) struct PreparedLayer<'s> {
     blob: BlobWriter<'s>,
     /// The digest of the uncompressed tar; `None` for compressions hoist does not read (zstd).
     pub diff_id: Option<Digest>,
+    /// The layer's media type as stored: gzip, zstd, or a plain tar kept as it came.
+    pub media_type: &'static str,
+    /// Whether it came as a plain tar and was gzip-compressed here.
+    pub compressed_here: bool,
 }
 
 impl<'s> PreparedLayer<'s> {
     /// Verifies the layer against `expected` (digest, size) when given; it becomes visible
     /// with [`SealedBlob::publish`].
+    /// The layer as written so far, read from its start (to expand again a layer that was
+    /// compressed here, where the plain tar turns out to be what must be kept).
+    pub(crate) fn reopen(&mut self) -> Result<std::fs::File, ImageError> {
+        Ok(self.blob.reopen()?)
+    }
+
     pub(crate) fn seal(self, expected: Option<(&Digest, u64)>) -> Result<SealedBlob<'s>, ImageError> {
         Ok(self.blob.seal(expected)?)
     }
@@ -63,21 +78,32 @@ pub(crate) fn prepare_layer<'s>(
         decoder.try_finish().map_err(|err| corrupt(what, &err))?;
     } else if source.magic == ZSTD_MAGIC {
         source.pump(|chunk| write(&mut blob, chunk))?;
-        return Ok(PreparedLayer { blob, diff_id: None });
+        return Ok(PreparedLayer { blob, diff_id: None, media_type: media::OCI_LAYER_ZSTD, compressed_here: false });
     } else if plain == Plain::Keep {
         source.pump(|chunk| {
             diff_id.update(chunk);
             write(&mut blob, chunk)
         })?;
+        return Ok(PreparedLayer {
+            blob,
+            diff_id: Some(diff_id.finish()),
+            media_type: media::OCI_LAYER,
+            compressed_here: false,
+        });
     } else {
-        let mut encoder = GzEncoder::new(io::BufWriter::with_capacity(CHUNK, &mut blob), Compression::fast());
+        let mut encoder = GzEncoder::new(io::BufWriter::with_capacity(CHUNK, &mut blob), LEVEL);
         source.pump(|chunk| {
             diff_id.update(chunk);
             encoder.write_all(chunk).map_err(ingest_error(store))
         })?;
         encoder.finish().and_then(|mut inner| inner.flush()).map_err(ingest_error(store))?;
     }
-    Ok(PreparedLayer { blob, diff_id: Some(diff_id.finish()) })
+    Ok(PreparedLayer {
+        blob,
+        diff_id: Some(diff_id.finish()),
+        media_type: media::OCI_LAYER_GZIP,
+        compressed_here: true,
+    })
 }
 
 /// A layer's bytes as they arrive: the first few (which say how it is compressed) read ahead.

@@ -5,6 +5,7 @@
 //! content that is missing or damaged. Such entries are summarised all the same, with their
 //! [`Kind`], so that one of them never stops a command about the others.
 
+pub(crate) mod changes;
 mod document;
 mod error;
 pub(crate) mod filter;

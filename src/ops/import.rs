@@ -13,6 +13,13 @@ use crate::image::{ImageError, Platform, descriptor, entry_descriptor, manifest_
 use crate::reference::Reference;
 use crate::store::Store;
 
+/// What `import` writes into the new image's config besides its layer: the `config` object
+/// (`-c` changes already applied) and the comment (`-m`, else `Imported from SOURCE`).
+pub(crate) struct Settings {
+    pub config: serde_json::Map<String, serde_json::Value>,
+    pub message: Option<String>,
+}
+
 #[derive(Serialize)]
 struct NewConfig<'a> {
     architecture: &'a str,
@@ -20,6 +27,7 @@ struct NewConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     variant: Option<&'a str>,
     created: &'a str,
+    comment: &'a str,
     config: serde_json::Map<String, serde_json::Value>,
     rootfs: RootFs,
     history: [History<'a>; 1],
@@ -39,8 +47,14 @@ struct History<'a> {
 }
 
 /// Imports the tarball in `file` (plain or gzip) as `reference`; returns the image ID.
-/// `source` is what the history records it was imported from.
-pub(crate) fn import(store: &Store, mut file: File, source: &str, reference: &Reference) -> Result<Digest, ImageError> {
+/// `source` is what the history records it was imported from, unless `settings` has a message.
+pub(crate) fn import(
+    store: &Store,
+    mut file: File,
+    source: &str,
+    reference: &Reference,
+    settings: Settings,
+) -> Result<Digest, ImageError> {
     check_tarball(&file)?;
     file.rewind().map_err(|err| read_error(source, err))?;
     let _writer = store.writer_lock()?;
@@ -49,18 +63,21 @@ pub(crate) fn import(store: &Store, mut file: File, source: &str, reference: &Re
         what: source.to_string(),
         reason: "zstd tarballs are not supported".into(),
     })?;
+    let media_type = layer.media_type;
     let (layer_digest, layer_size) = layer.seal(None)?.publish()?;
 
     let platform = Platform::host();
     let created = jiff::Timestamp::now().to_string();
+    let comment = settings.message.unwrap_or_else(|| format!("Imported from {source}"));
     let config = NewConfig {
         architecture: &platform.architecture,
         os: &platform.os,
         variant: platform.variant.as_deref(),
         created: &created,
-        config: serde_json::Map::new(),
+        comment: &comment,
+        config: settings.config,
         rootfs: RootFs { kind: "layers", diff_ids: [diff_id] },
-        history: [History { created: &created, comment: format!("Imported from {source}") }],
+        history: [History { created: &created, comment: comment.clone() }],
     };
     let config_bytes =
         serde_json::to_vec(&config).map_err(|err| ImageError::Write { source: io::Error::other(err) })?;
@@ -68,7 +85,7 @@ pub(crate) fn import(store: &Store, mut file: File, source: &str, reference: &Re
     let manifest = manifest_bytes(
         media::OCI_MANIFEST,
         descriptor(media::OCI_CONFIG, &config_digest, config_bytes.len() as u64),
-        vec![descriptor(media::OCI_LAYER_GZIP, &layer_digest, layer_size)],
+        vec![descriptor(media_type, &layer_digest, layer_size)],
     )?;
     let manifest_digest = store.write_blob(&manifest, None)?;
     let entry = entry_descriptor(store, descriptor(media::OCI_MANIFEST, &manifest_digest, manifest.len() as u64))?;

@@ -20,6 +20,12 @@ impl<'s> BlobWriter<'s> {
         Ok(BlobWriter { store, file, verifier })
     }
 
+    /// The content written so far, read from its start; flushed first.
+    pub fn reopen(&mut self) -> Result<std::fs::File, StoreError> {
+        let path = self.file.path().to_path_buf();
+        self.file.flush().and_then(|()| self.file.reopen()).map_err(StoreError::io("cannot read", path))
+    }
+
     pub fn written(&self) -> u64 {
         self.verifier.length()
     }

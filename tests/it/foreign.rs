@@ -43,8 +43,8 @@ fn artifacts_and_dangling_names_never_break_other_images() {
         exit_code: 0
         ----- stdout -----
         REPOSITORY             TAG       IMAGE ID       CREATED       SIZE
-        keep/app               1         efabc196d1fc   [AGE]   386B
-        keep/other             1         ee6ee932e5b1   [AGE]   387B
+        keep/app               1         efabc196d1fc   [AGE]   378B
+        keep/other             1         ee6ee932e5b1   [AGE]   379B
         example.com/sbom/app   1         632a35487ba7   N/A           47B
         example.com/sbom/old   1         3fd8d6fad83c   N/A           503B
         ----- stderr -----

@@ -26,34 +26,34 @@ fn tag_images_rm() {
         ");
     context.hoist(&["tag", &id[7..15], "user/app:2"]).success();
 
-    assert_outcome!(filters, context.hoist(&["images"]), @r"
-        success: true
-        exit_code: 0
-        ----- stdout -----
-        REPOSITORY                    TAG       IMAGE ID       CREATED       SIZE
-        localhost:5000/my-fancy-app   1.0.0     2c06f9f79a85   [AGE]   385B
-        ubuntu                        latest    2c06f9f79a85   [AGE]   385B
-        user/app                      2         2c06f9f79a85   [AGE]   385B
-        ----- stderr -----
-        ");
-    assert_outcome!(filters, context.hoist(&["images", "--digests"]), @r"
-        success: true
-        exit_code: 0
-        ----- stdout -----
-        REPOSITORY                    TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
-        localhost:5000/my-fancy-app   1.0.0     sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
-        ubuntu                        latest    sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
-        user/app                      2         sha256:610e943d3f55a5ab8fd7c8091d04d47c43e72f3397c7fa867c3f61764e40d26f   2c06f9f79a85   [AGE]   385B
-        ----- stderr -----
-        ");
-    assert_outcome!(filters, context.hoist(&["images", "--no-trunc", "ubuntu"]), @r"
-        success: true
-        exit_code: 0
-        ----- stdout -----
-        REPOSITORY   TAG       IMAGE ID                                                                  CREATED       SIZE
-        ubuntu       latest    sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af   [AGE]   385B
-        ----- stderr -----
-        ");
+    assert_outcome!(filters, context.hoist(&["images"]), @"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+    REPOSITORY                    TAG       IMAGE ID       CREATED       SIZE
+    localhost:5000/my-fancy-app   1.0.0     2c06f9f79a85   [AGE]   378B
+    ubuntu                        latest    2c06f9f79a85   [AGE]   378B
+    user/app                      2         2c06f9f79a85   [AGE]   378B
+    ----- stderr -----
+    ");
+    assert_outcome!(filters, context.hoist(&["images", "--digests"]), @"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+    REPOSITORY                    TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+    localhost:5000/my-fancy-app   1.0.0     sha256:f068b34a8fe01872eee24632047ef8bb77df155c7db27dace6c5a5c06804d990   2c06f9f79a85   [AGE]   378B
+    ubuntu                        latest    sha256:f068b34a8fe01872eee24632047ef8bb77df155c7db27dace6c5a5c06804d990   2c06f9f79a85   [AGE]   378B
+    user/app                      2         sha256:f068b34a8fe01872eee24632047ef8bb77df155c7db27dace6c5a5c06804d990   2c06f9f79a85   [AGE]   378B
+    ----- stderr -----
+    ");
+    assert_outcome!(filters, context.hoist(&["images", "--no-trunc", "ubuntu"]), @"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+    REPOSITORY   TAG       IMAGE ID                                                                  CREATED       SIZE
+    ubuntu       latest    sha256:2c06f9f79a85eb0f645fef5ef402e55ad7248a405880eab50e5fe6241275a8af   [AGE]   378B
+    ----- stderr -----
+    ");
     assert_outcome!(filters, context.hoist(&["images", "-q", "ubuntu"]), @r"
         success: true
         exit_code: 0
@@ -116,7 +116,7 @@ fn images_json_has_docker_fields() {
     success: true
     exit_code: 0
     ----- stdout -----
-    {"Containers":"N/A","CreatedAt":"2024-01-02 03:04:05 +0000 UTC","CreatedSince":"[AGE]","Digest":"\u003cnone\u003e","ID":"cabd59d38217","Repository":"example.com/team/tool","SharedSize":"N/A","Size":"390B","SizeBytes":390,"Tag":"v1","UniqueSize":"N/A","VirtualSize":"390B"}
+    {"Containers":"N/A","CreatedAt":"2024-01-02 03:04:05 +0000 UTC","CreatedSince":"[AGE]","Digest":"\u003cnone\u003e","ID":"cabd59d38217","Repository":"example.com/team/tool","SharedSize":"N/A","Size":"384B","SizeBytes":384,"Tag":"v1","UniqueSize":"N/A","VirtualSize":"384B"}
     ----- stderr -----
     "#);
     let row: serde_json::Value = serde_json::from_str(json.stdout.trim()).expect("one JSON object");

@@ -8,12 +8,14 @@
 
 mod archives;
 mod auth;
+mod compressed;
 mod damage;
 mod digests;
 mod docs;
 mod faults;
 mod foreign;
 mod formats;
+mod forms;
 mod full_disk;
 mod harness;
 mod hostile;
@@ -32,3 +34,4 @@ mod registry_smoke;
 mod remote;
 mod store_safety;
 mod support;
+mod tutorial;

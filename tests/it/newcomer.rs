@@ -201,12 +201,12 @@ fn a_push_of_a_name_for_no_registry_names_docker_hub_and_how_to_tag_it() {
     command.args(["push", "my-app:1"]);
     let Some(mut offline) = without_dns(&context, &command) else { return };
     let filters = Filters::new(&context).regex(r"does not resolve \(.*\)", "does not resolve ([REASON])");
-    assert_outcome!(filters, run(&mut offline), @r"
+    assert_outcome!(filters, run(&mut offline), @"
     success: false
     exit_code: 1
     ----- stdout -----
     The push refers to repository [docker.io/library/my-app]
-    495aa745de59: Preparing
+    c04c0dc07310: Preparing
     ----- stderr -----
     Error: cannot push my-app:1
       caused by: cannot reach registry-1.docker.io: its name does not resolve ([REASON])
@@ -231,10 +231,11 @@ fn login_asks_again_with_the_stored_user_name_and_refuses_an_empty_one_first() {
     assert!(!text.contains("Password"), "an empty name is refused before the password prompt: {text}");
 
     let password = format!("{}\n", registry.password());
-    context
-        .hoist_with_stdin(&["login", "-u", registry.username(), "--password-stdin", &server], password.as_bytes())
-        .success();
+    // Stored credentials that no longer work (docker's order: they are tried first, then the
+    // person is asked, with the stored user name as the default).
+    crate::support::docker_login(&context, &server, registry.username(), "an-old-password");
     let mut terminal = Terminal::run(context.command().args(["login", &server]));
+    terminal.expect("Stored credentials invalid or expired", Duration::from_secs(30));
     terminal.expect(&format!("Username ({}): ", registry.username()), Duration::from_secs(30));
     terminal.send("\n");
     terminal.expect("Password: ", Duration::from_secs(30));

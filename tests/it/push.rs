@@ -266,14 +266,15 @@ fn credentials_and_missing_images() {
         1: digest: sha256:fa237d5c90976c2c0863b10ed268e2714ba3f1fa42db8e911718e1675ef9931a size: 400
         ----- stderr -----
         ");
-    assert_outcome!(filters, context.hoist(&["push", &format!("{}/private/other", registry.addr())]), @r"
-        success: false
-        exit_code: 1
-        ----- stdout -----
-        Using default tag: latest
-        ----- stderr -----
-        Error: An image does not exist locally with the tag: [REGISTRY]/private/other:latest
-        ");
+    assert_outcome!(filters, context.hoist(&["push", &format!("{}/private/other", registry.addr())]), @"
+    success: false
+    exit_code: 1
+    ----- stdout -----
+    Using default tag: latest
+    The push refers to repository [[REGISTRY]/private/other]
+    ----- stderr -----
+    Error: An image does not exist locally with the tag: [REGISTRY]/private/other:latest
+    ");
 
     context.hoist(&["tag", &reference, &format!("{}/private/app:2", registry.addr())]).success();
     assert_outcome!(filters, context.hoist(&["push", "-a", &format!("{}/private/app", registry.addr())]), @r"

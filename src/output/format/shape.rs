@@ -222,6 +222,8 @@ pub(crate) static ALL: &[&Shape] = &[
     &ROOT_FS,
     &METADATA,
     &DESCRIPTOR,
+    &VERSION_INFO,
+    &CLIENT_VERSION,
 ];
 
 impl Shape {
@@ -258,4 +260,31 @@ pub(crate) static DISK_USAGE_ROW: Shape = Shape {
         column("Type", "TYPE"),
     ],
     escape_html: true,
+};
+
+/// docker's `versionInfo` (cli/command/system/version.go), what `version --format` runs over.
+/// hoist has no daemon: `Server` is nil.
+pub(crate) static VERSION_INFO: Shape = Shape {
+    go_type: "system.versionInfo",
+    fields: &[field("Client", Kind::Pointer(&CLIENT_VERSION)), field("Server", Kind::Any)],
+    escape_html: false,
+};
+
+/// docker's `clientVersion`, with `RustVersion` (hoist's own) beside Go's.
+static CLIENT_VERSION: Shape = Shape {
+    go_type: "system.clientVersion",
+    fields: &[
+        omit("Platform", Kind::Any),
+        field("Version", Kind::Text),
+        renamed("APIVersion", "ApiVersion", Kind::Text, false),
+        omit("DefaultAPIVersion", Kind::Text),
+        field("GitCommit", Kind::Text),
+        field("GoVersion", Kind::Text),
+        field("RustVersion", Kind::Text),
+        field("Os", Kind::Text),
+        field("Arch", Kind::Text),
+        omit("BuildTime", Kind::Text),
+        field("Context", Kind::Text),
+    ],
+    escape_html: false,
 };

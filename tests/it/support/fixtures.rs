@@ -219,6 +219,14 @@ pub struct OciImage {
 
 impl OciImage {
     pub fn new(layers: Vec<Layer>) -> OciImage {
+        let gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+        OciImage::new_with_media_types(layers.into_iter().map(|layer| (layer, gzip)).collect())
+    }
+
+    /// An image whose layers have the media types given (a plain `tar` one holds its tar).
+    pub fn new_with_media_types(layers: Vec<(Layer, &str)>) -> OciImage {
+        let media_types: Vec<String> = layers.iter().map(|(_, media_type)| media_type.to_string()).collect();
+        let layers: Vec<Layer> = layers.into_iter().map(|(layer, _)| layer).collect();
         let diff_ids: Vec<String> = layers.iter().map(|layer| layer.diff_id.clone()).collect();
         let config = config_with_diff_ids(&diff_ids, "2024-01-02T03:04:05Z");
         let descriptor = |media_type: &str, bytes: &[u8]| serde_json::json!({"mediaType": media_type, "digest": sha256(bytes), "size": bytes.len()});
@@ -226,7 +234,7 @@ impl OciImage {
             "schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": descriptor("application/vnd.oci.image.config.v1+json", &config),
-            "layers": layers.iter().map(|layer| descriptor("application/vnd.oci.image.layer.v1.tar+gzip", &layer.blob)).collect::<Vec<_>>(),
+            "layers": layers.iter().zip(&media_types).map(|(layer, media_type)| descriptor(media_type, &layer.blob)).collect::<Vec<_>>(),
         }))
         .expect("manifest");
         OciImage { layers, config, manifest }
