@@ -179,8 +179,8 @@ rest are uploaded; then the manifest, byte for byte, so its digest does not chan
     pub(crate) const CP: &str = "Copy an image from one registry to another, without the local store
 
 Every platform of a multi-platform image (or --platform's), every digest kept; blobs the
-destination has are skipped. -a copies every tag of a repository, one after another, so that a
-blob the tags share goes over once. --referrers also copies what refers to the copied manifests
+destination has are skipped. -a copies every tag of a repository: the tags' manifests are read
+first, a blob they share goes over once, then the tags are written several at once. --referrers also copies what refers to the copied manifests
 (signatures, SBOMs, attestations): listed through the source's referrers API, else its
 sha256-<hex> tag schema, and written to the destination's tag schema where it has no referrers
 API.";

@@ -4,7 +4,7 @@ use anyhow::{Context as _, bail};
 
 use super::Context;
 use crate::cli::CpArgs;
-use crate::ops::copy::{Endpoint, copy};
+use crate::ops::copy::{Endpoint, copy, copy_many};
 use crate::ops::referrers;
 use crate::output::{self, progress};
 use crate::reference::Reference;
@@ -48,8 +48,8 @@ pub(super) async fn run(args: CpArgs, context: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `cp -a`: every tag of the source repository, one after another, so that a blob the tags
-/// share goes over once (later tags find it at the destination).
+/// `cp -a`: every tag of the source repository; a blob the tags share goes over once, and the
+/// tags' manifests are read and written several at once.
 async fn all_tags(args: &CpArgs, context: &Context, source: &Reference, destination: &Reference) -> anyhow::Result<()> {
     for (reference, text) in [(source, &args.source), (destination, &args.destination)] {
         if reference.tag().is_some() || reference.digest().is_some() {
@@ -69,16 +69,13 @@ async fn all_tags(args: &CpArgs, context: &Context, source: &Reference, destinat
     if tags.is_empty() {
         bail!("{source} has no tags to copy");
     }
-    for tag in &tags {
-        let (from, to) = (source.with_tag(tag)?, destination.with_tag(tag)?);
-        let copied = copy(
-            Endpoint { client: &source_client, reference: &from },
-            Endpoint { client: &destination_client, reference: &to },
-            args.platform.as_ref(),
-            progress::reporter(progress::Direction::Push, args.quiet),
-        )
-        .await
-        .with_context(|| format!("cannot copy {from} to {to}"))?;
+    let pairs = tags
+        .iter()
+        .map(|tag| Ok((source.with_tag(tag)?, destination.with_tag(tag)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let reporter = progress::reporter(progress::Direction::Push, args.quiet);
+    let copied = copy_many((&source_client, &destination_client), &pairs, args.platform.as_ref(), reporter).await?;
+    for ((tag, (from, to)), copied) in tags.iter().zip(&pairs).zip(copied) {
         if args.quiet {
             output::line(copied.digest.as_ref())?;
         } else {
@@ -86,8 +83,8 @@ async fn all_tags(args: &CpArgs, context: &Context, source: &Reference, destinat
         }
         if args.referrers {
             let ends = (
-                Endpoint { client: &source_client, reference: &from },
-                Endpoint { client: &destination_client, reference: &to },
+                Endpoint { client: &source_client, reference: from },
+                Endpoint { client: &destination_client, reference: to },
             );
             with_referrers(ends, &copied.digest, args.quiet).await?;
         }

@@ -4,8 +4,12 @@
 //! so every digest stays. All platforms of an index by default, or one.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use super::TransferError;
 use super::concurrent::{Concurrency, OnError, run_all};
@@ -34,28 +38,132 @@ pub(crate) async fn copy(
     platform: Option<&Platform>,
     reporter: Arc<dyn Reporter>,
 ) -> Result<Pushed, TransferError> {
-    let top = resolve::fetch_top(source.client, source.reference).await?;
-    let (top, children) = chosen_manifests(&source, top, platform).await?;
+    let plan = plan(source.client, source.reference, platform).await?;
+    Route::between(&source, &destination).copy_blobs(plan.blobs.clone(), reporter).await?;
+    put_manifests(&plan, destination.client, destination.reference).await
+}
+
+/// A copy that failed, with what it copied.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot copy {what}")]
+pub(crate) struct CopyFailed {
+    what: String,
+    source: TransferError,
+}
+
+/// `cp -a`: several images between two repositories, `(source, destination)` pairs. Every
+/// pair's manifests are read first (several at once), the blobs they name go over once (several
+/// at once, as for one image), then each pair's manifests are written (several pairs at once).
+/// The copied manifests in the order of `pairs`.
+pub(crate) async fn copy_many(
+    clients: (&Arc<RegistryClient>, &Arc<RegistryClient>),
+    pairs: &[(Reference, Reference)],
+    platform: Option<&Platform>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<Vec<Pushed>, CopyFailed> {
+    let platform = platform.cloned();
+    let reads = pairs.iter().map(|(from, _)| {
+        let (client, from, platform) = (clients.0.clone(), from.clone(), platform.clone());
+        async move { plan(&client, &from, platform.as_ref()).await }
+    });
+    let plans = each_pair(pairs, reads).await?;
+    let Some((first_source, first_destination)) = pairs.first() else { return Ok(Vec::new()) };
+    let mut blobs = BTreeMap::new();
+    for plan in &plans {
+        blobs.extend(plan.blobs.iter().map(|blob| (blob.digest.clone(), blob.clone())));
+    }
+    let route = Route::between(
+        &Endpoint { client: clients.0, reference: first_source },
+        &Endpoint { client: clients.1, reference: first_destination },
+    );
+    route.copy_blobs(blobs.into_values().collect(), reporter).await.map_err(|source| CopyFailed {
+        what: format!("{} to {}", first_source.repository_reference(), first_destination.repository_reference()),
+        source,
+    })?;
+    let writes = pairs.iter().zip(plans).map(|((_, to), plan)| {
+        let (client, to) = (clients.1.clone(), to.clone());
+        async move { put_manifests(&plan, &client, &to).await }
+    });
+    each_pair(pairs, writes).await
+}
+
+/// How many pairs of `copy_many` have their manifests read or written at once.
+const PAIRS_AT_ONCE: usize = 8;
+
+/// Runs one job per pair, PAIRS_AT_ONCE at a time: their answers in the order of `pairs`, or
+/// the first failure, named by its pair (the other jobs are stopped).
+async fn each_pair<T, Job>(
+    pairs: &[(Reference, Reference)],
+    jobs: impl IntoIterator<Item = Job>,
+) -> Result<Vec<T>, CopyFailed>
+where
+    T: Send + 'static,
+    Job: Future<Output = Result<T, TransferError>> + Send + 'static,
+{
+    let permits = Arc::new(Semaphore::new(PAIRS_AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for (position, job) in jobs.into_iter().enumerate() {
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            (position, job.await)
+        });
+    }
+    let mut answers: Vec<Option<T>> = std::iter::repeat_with(|| None).take(pairs.len()).collect();
+    while let Some(joined) = tasks.join_next().await {
+        let failed = |position: usize, source| {
+            let (from, to) = &pairs[position.min(pairs.len() - 1)];
+            CopyFailed { what: format!("{from} to {to}"), source }
+        };
+        match joined {
+            Ok((position, Ok(answer))) => answers[position] = Some(answer),
+            Ok((position, Err(source))) => return Err(failed(position, source)),
+            Err(err) => return Err(failed(0, TransferError::stopped("copy", err))),
+        }
+    }
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// What one copy sends: the document it is named by, the manifests that document names, and
+/// the blobs those name.
+struct Plan {
+    top: FetchedManifest,
+    children: Vec<FetchedManifest>,
+    blobs: Vec<Blob>,
+}
+
+async fn plan(
+    client: &Arc<RegistryClient>,
+    reference: &Reference,
+    platform: Option<&Platform>,
+) -> Result<Plan, TransferError> {
+    let top = resolve::fetch_top(client, reference).await?;
+    let (top, children) = chosen_manifests(&Endpoint { client, reference }, top, platform).await?;
     let mut blobs = BTreeMap::new();
     for (_, manifest) in &children {
         blobs.extend(blobs_of(manifest)?.into_iter().map(|blob| (blob.digest.clone(), blob)));
     }
-    let route = Route::between(&source, &destination);
-    route.copy_blobs(blobs.into_values().collect(), reporter).await?;
-    let repository = destination.reference.repository();
-    for (child, _) in children.iter().filter(|(child, _)| child.digest != top.digest) {
-        destination
-            .client
-            .put_manifest(repository, child.digest.as_ref(), &child.media_type, child.bytes.clone())
-            .await?;
+    let children = children.into_iter().map(|(child, _)| child).collect();
+    Ok(Plan { top, children, blobs: blobs.into_values().collect() })
+}
+
+/// Writes the manifests of `plan` to the destination, the named document last.
+async fn put_manifests(
+    plan: &Plan,
+    client: &Arc<RegistryClient>,
+    reference: &Reference,
+) -> Result<Pushed, TransferError> {
+    let (top, repository) = (&plan.top, reference.repository());
+    for child in plan.children.iter().filter(|child| child.digest != top.digest) {
+        client.put_manifest(repository, child.digest.as_ref(), &child.media_type, child.bytes.clone()).await?;
     }
     // A destination by digest alone (a manifest of a list) puts no tag.
-    let target = match (destination.reference.tag(), destination.reference.digest()) {
+    let target = match (reference.tag(), reference.digest()) {
         (None, Some(digest)) => digest.as_str(),
-        _ => destination.reference.tag_or_default(),
+        _ => reference.tag_or_default(),
     };
-    destination.client.put_manifest(repository, target, &top.media_type, top.bytes.clone()).await?;
-    Ok(Pushed { digest: top.digest, size: top.bytes.len() as u64, single_platform: false })
+    client.put_manifest(repository, target, &top.media_type, top.bytes.clone()).await?;
+    Ok(Pushed { digest: top.digest.clone(), size: top.bytes.len() as u64, single_platform: false })
 }
 
 /// What goes over: the document the copy is named by (the index, or with `--platform` that
