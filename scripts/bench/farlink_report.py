@@ -1,0 +1,131 @@
+"""The far-link report, `bench/farlink.md`: per preset, each case's floor, hoist's time as a
+multiple of it, hoist ÷ skopeo, connections and requests per command, peak RSS, and the targets."""
+import json
+from pathlib import Path
+
+# Round trips nobody can avoid, one after the other (plain HTTP, a registry without auth; TLS 1.3
+# adds one, its handshake). Parallel requests count once: a client may send all the blob
+# requests of an image at once, on as many connections as it opened while it waited.
+FLOOR_ROUND_TRIPS = {
+    "pull": (3, "TCP handshake; GET the manifest; GET the config and every layer at once"),
+    "uptodate": (2, "TCP handshake; HEAD (or GET) the manifest, which names what the store holds"),
+    "push": (4, "TCP handshake; POST an upload session per blob at once; PUT every blob with its bytes "
+                "at once; PUT the manifest once the registry has them all"),
+}
+RSS_LIMIT_MIB = 32
+UPTODATE_ROUND_TRIPS = 3
+ORDER = ["lan", "cloud", "far"]
+
+
+def floor(result, meta):
+    """(seconds, round trips, bytes) for a case: round trips × RTT + bytes over the bandwidth."""
+    trips = FLOOR_ROUND_TRIPS[result["kind"]][0] + (1 if meta["tls"] else 0)
+    size = 0 if result["kind"] == "uptodate" else sum(s for _, s in meta["images"][result["image"]]["blobs"])
+    rtt = 2 * meta["delay_ms"] / 1e3
+    return trips * rtt + size / (meta["mbit"] * 1e6 / 8), trips, size
+
+
+def targets(preset, result, meta):
+    """[(what, met)] for a case under the preset's targets."""
+    hoist, skopeo = result["figures"]["hoist"], result["figures"]["skopeo"]
+    ratio, times_floor = hoist["median"] / skopeo["median"], hoist["median"] / floor(result, meta)[0]
+    case, kind, out = result["case"], result["kind"], []
+    if preset == "cloud":
+        if case == "pull many-small":
+            out += [("≤ 0.5× skopeo", ratio <= 0.5), ("≤ 1.5× floor", times_floor <= 1.5)]
+        elif case == "push many-small":
+            out.append(("≤ 1.5× floor", times_floor <= 1.5))
+        elif case.endswith("typical"):
+            out.append(("≤ 1.2× floor", times_floor <= 1.2))
+        elif kind == "uptodate":
+            trips = hoist["median"] / (2 * meta["delay_ms"] / 1e3)
+            out.append((f"≤ {UPTODATE_ROUND_TRIPS} round trips (time ÷ RTT ≤ {UPTODATE_ROUND_TRIPS}.5)",
+                        trips <= UPTODATE_ROUND_TRIPS + 0.5))
+    if preset == "far":
+        out.append(("not slower than skopeo", ratio <= 1.0))
+    out.append((f"RSS ≤ {RSS_LIMIT_MIB} MiB", hoist["rss_mib"] <= RSS_LIMIT_MIB))
+    return out
+
+
+def verdict(items):
+    return ", ".join(f"{what}: {'met' if ok else '**MISSED**'}" for what, ok in items)
+
+
+def requests(f):
+    detail = " ".join(f"{m} {n}" for m, n in sorted(f["by_method"].items()))
+    return f"{f['requests']} ({detail})" if detail else "0"
+
+
+def seconds(f):
+    digits = 3 if f["median"] < 10 else 2
+    return f"{f['median']:.{digits}f} ({f['min']:.{digits}f}–{f['max']:.{digits}f})"
+
+
+def preset_section(saved):
+    meta, results = saved["meta"], saved["results"]
+    preset = meta["preset"].split("+")[0]
+    lines = [
+        f"## {meta['preset']}: {meta['delay_ms']} ms each way ({2 * meta['delay_ms']} ms round trip), "
+        f"{meta['mbit']} Mbit/s per direction{', TLS' if meta['tls'] else ', plain HTTP'}",
+        "",
+        f"{meta['date']}, {meta['runs']} runs per command after a warm-up, {meta['minutes']:.0f} min; "
+        f"load average (1/5/15 min) {meta['load_start']} at the start, {meta['load_end']} at the end "
+        f"(2 cores, shared).",
+        "",
+        "| case | floor | hoist, s | × floor | skopeo, s | hoist ÷ skopeo | targets |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        seconds_floor, trips, size = floor(r, meta)
+        hoist, skopeo = r["figures"]["hoist"], r["figures"]["skopeo"]
+        lines.append(f"| {r['case']} | {seconds_floor:.3f} s ({trips} RTT + {size / 1e6:.1f} MB) | {seconds(hoist)} | "
+                     f"{hoist['median'] / seconds_floor:.2f} | {seconds(skopeo)} | "
+                     f"{hoist['median'] / skopeo['median']:.2f} | {verdict(targets(preset, r, meta))} |")
+    lines += ["", "Per command, from one more run each (`/usr/bin/time`, the proxies' connection counts, the "
+                  "registries' access logs):", "",
+              "| case | tool | TCP connections | requests | peak RSS | time of that run |", "|---|---|---|---|---|---|"]
+    for r in results:
+        for tool, f in r["figures"].items():
+            lines.append(f"| {r['case']} | {tool} | {f['connections']} | {requests(f)} | {f['rss_mib']:.1f} MiB | "
+                         f"{f['counted_wall']:.2f} s |")
+    return lines
+
+
+def write(saved: Path, repo: Path):
+    runs = {p.stem: json.loads(p.read_text()) for p in saved.glob("*.json")}
+    keys = sorted(runs, key=lambda k: (ORDER.index(k.split("+")[0]), k))
+    out = repo / "bench" / "farlink.md"
+    out.parent.mkdir(exist_ok=True)
+    lines = [
+        "# hoist over far links: pull and push against skopeo, through a delaying proxy",
+        "",
+        "Generated by `scripts/bench/farlink` (see its header; `BENCH_REPORT_ONLY=1` rewrites this file from "
+        "the last figures).",
+        "",
+    ]
+    if keys:
+        meta = runs[keys[-1]]["meta"]
+        lines += [f"- hoist: `{meta['hoist_version']}`; {meta['tools']}; {meta['nproc']} cores.",
+                  "- images (seeded random bytes, gzip): " + "; ".join(
+                      f"{name}: {image['layers']} layers, {sum(s for _, s in image['blobs']) / 1e6:.1f} MB, "
+                      f"largest {max(image['layer_sizes']) / 1e6:.1f} MB" for name, image in meta["images"].items()) + "."]
+    lines += [
+        "- link: `scripts/bench/linkproxy`, a TCP proxy in front of each registry (the source for pulls, the "
+        "target for pushes; both CNCF distribution on 127.0.0.1, no auth). Every byte leaves the proxy the "
+        "preset's delay after it arrived, in each direction, pipelined; each direction's bandwidth is shared "
+        "by all connections; a new connection's first request waits one round trip, as after a TCP handshake.",
+        "- method: hyperfine, rounds of `--runs 1` over hoist and skopeo, so that they alternate; medians "
+        "(min–max) of whole processes. Pulls go into an empty store (skopeo: an empty OCI layout); pushes into "
+        "an emptied registry, from a store that knows nothing of it (skopeo: from the OCI layout); the "
+        "up-to-date pull into a store (layout) that holds the image.",
+        "- floor: the round trips nobody can avoid, one after the other, times the round-trip time, plus the "
+        "image's bytes over the bandwidth. Round trips assumed:",
+    ]
+    for kind, (trips, why) in FLOOR_ROUND_TRIPS.items():
+        lines.append(f"  - {kind}: {trips} ({why}); with TLS one more (the TLS 1.3 handshake).")
+    lines += ["- hoist tries HTTPS and plain HTTP at once on a loopback registry, skopeo (`--*-tls-verify=false`) "
+              "one after the other: on plain HTTP both count a connection for the HTTPS attempt.", ""]
+    for key in keys:
+        lines += preset_section(runs[key]) + [""]
+    out.write_text("\n".join(lines))
+    return out
