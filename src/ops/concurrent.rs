@@ -1,9 +1,8 @@
 //! Running an operation's blob transfers several at once, in the order given (callers put the
 //! largest first, so the longest start first), as many as suit the blobs: docker's limits (3
-//! downloads, 5 uploads) for large blobs, four times as many small ones and sixteen times as
-//! many tiny ones, whose cost is round trips rather than bytes (issue 17: on a far link, 40 small
-//! layers a dozen at a time still wait on several round trips in a row). A limit the user sets
-//! in `config.toml` is a limit on everything.
+//! downloads, 5 uploads) for large blobs, up to four times as many small ones, whose cost is
+//! round trips rather than bytes (issue 17: on a far link, 40 small layers three at a time wait
+//! on 14 round trips in a row). A limit the user sets in `config.toml` is a limit on everything.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,12 +14,8 @@ use super::TransferError;
 
 /// A blob below this size is small: its transfer is mostly round trips.
 const SMALL_BLOB: u64 = 4 * 1024 * 1024;
-/// A blob below this size is tiny: its bytes cross even a slow link within a round trip or two.
-const TINY_BLOB: u64 = 1024 * 1024;
-/// How many places one large transfer takes, where a tiny one takes one.
-const LARGE_COST: u32 = 16;
-/// How many places one small transfer takes.
-const SMALL_COST: u32 = 4;
+/// How many small transfers one large transfer's place holds.
+const SMALL_PER_LARGE: u32 = 4;
 
 /// How many transfers may run at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,16 +36,11 @@ impl Concurrency {
     }
 
     fn permits(self) -> u32 {
-        if self.weighted { self.limit.saturating_mul(LARGE_COST) } else { self.limit }
+        if self.weighted { self.limit * SMALL_PER_LARGE } else { self.limit }
     }
 
     fn cost(self, size: u64) -> u32 {
-        match size {
-            _ if !self.weighted => 1,
-            size if size >= SMALL_BLOB => LARGE_COST,
-            size if size >= TINY_BLOB => SMALL_COST,
-            _ => 1,
-        }
+        if self.weighted && size >= SMALL_BLOB { SMALL_PER_LARGE } else { 1 }
     }
 }
 
@@ -115,11 +105,7 @@ mod tests {
     #[test]
     fn small_blobs_take_less_room_unless_the_user_set_a_limit() {
         let default = Concurrency::from_config(None, 3);
-        let costs =
-            [100, TINY_BLOB - 1, TINY_BLOB, SMALL_BLOB - 1, SMALL_BLOB, u64::MAX].map(|size| default.cost(size));
-        assert_eq!((default.permits(), costs), (48, [1, 1, 4, 4, 16, 16]));
-        // 3 large, 12 small or 48 tiny at once: docker's 3 downloads, in the room of large ones.
-        assert_eq!(default.permits() / LARGE_COST, 3);
+        assert_eq!((default.permits(), default.cost(100), default.cost(SMALL_BLOB)), (12, 1, 4));
         let set = Concurrency::from_config(Some(3), 5);
         assert_eq!((set.permits(), set.cost(100), set.cost(SMALL_BLOB)), (3, 1, 1));
     }
