@@ -113,8 +113,10 @@ async fn pipe(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, config: Arc<Confi
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            // The link may have been idle: then the bytes leave now, not in the burst's past.
+            let arrived = Instant::now();
             let sent = link.book(n);
-            if tx.send((sent.max(not_before) + delay, buf[..n].to_vec())).is_err() {
+            if tx.send((sent.max(arrived).max(not_before) + delay, buf[..n].to_vec())).is_err() {
                 break;
             }
             sleep_until(sent).await;
