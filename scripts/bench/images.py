@@ -8,6 +8,8 @@ the source registry.
               "config" layer (a few small text files).
 - many-small: 40 layers of 10-500 KB compressed, each a tar of one file of seeded random bytes.
 - big-layer:  one 1 GiB layer: a tar of one 1 GiB file of seeded random bytes, gzip -1.
+- typical:    a CI image for the far-link benchmark (`farlink`): 8 layers of seeded random bytes,
+              gzip -1, ~100 MB, the largest ~60 MB (not made by `run`).
 
 Same machine, same files: same bytes. The file selection of `realistic` depends on what is
 installed, so another machine (or this one after `apt-get install`) gives other digests; a
@@ -31,14 +33,18 @@ REALISTIC = [
 MANY_SMALL_LAYERS = 40
 BIG_LAYER_SIZE = 1024 * MiB
 
+# typical: layer sizes in MB (uncompressed; random bytes barely shrink).
+TYPICAL_MB = [60, 15, 10, 6, 4, 3, 1.5, 0.5]
+
 NAMES = ["realistic", "many-small", "big-layer"]
 
 
-def ensure_all(images_dir: Path) -> dict:
+def ensure_all(images_dir: Path, names=NAMES) -> dict:
     """Generates the layouts that are missing; returns {name: summary} for all of them."""
-    makers = {"realistic": make_realistic, "many-small": make_many_small, "big-layer": make_big_layer}
+    makers = {"realistic": make_realistic, "many-small": make_many_small, "big-layer": make_big_layer,
+              "typical": make_typical}
     summaries = {}
-    for name in NAMES:
+    for name in names:
         layout = images_dir / name
         if not (layout / "complete").exists():
             print(f"== generating image {name} in {layout}", flush=True)
@@ -255,3 +261,9 @@ def make_many_small(layout: Path) -> None:
 
 def make_big_layer(layout: Path) -> None:
     write_image(layout, [random_layer(layout, "big-layer", "data/big.bin", BIG_LAYER_SIZE, level=1)])
+
+
+def make_typical(layout: Path) -> None:
+    layers = [random_layer(layout, f"typical {i}", f"app/layer{i}.bin", int(mb * 10**6), level=1)
+              for i, mb in enumerate(TYPICAL_MB)]
+    write_image(layout, layers)

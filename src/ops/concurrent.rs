@@ -87,6 +87,17 @@ where
     first_error.map_or(Ok(()), Err)
 }
 
+/// Runs `work`, which waits on the disk (an fsync), without holding up the transfers that run
+/// on the same runtime thread: with as many runtime threads as cores, a few fsyncs at once
+/// would otherwise stop every download's reading until the disk answers.
+pub(super) fn blocking<R>(work: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -337,7 +337,8 @@ impl Downloads<'_> {
     }
 
     fn finish(&self, partial: PartialBlob<'_>, blob: &Blob) -> Result<(), TransferError> {
-        partial.finish(&blob.digest, blob.size).map_err(|err| match err {
+        // The fsync waits on the disk: off the runtime's threads, the other transfers read on.
+        super::concurrent::blocking(|| partial.finish(&blob.digest, blob.size)).map_err(|err| match err {
             StoreError::Corrupt(Mismatch { actual, .. }) => self.registry_error(blob, |registry, what| {
                 RegistryError::DigestMismatch { registry, what, expected: blob.digest.clone(), actual }
             }),
