@@ -1,6 +1,7 @@
-//! Shell-style patterns for names that have no `/` (tags): `*` (any run of characters), `?`
-//! (one character), `[abc]`, `[a-z]` and `[!abc]` (one character of, or not of, a set), and
-//! `\x` for a literal `x`. Checked when parsed, so a bad pattern is a usage error.
+//! Shell-style patterns as Go's `path.Match` has them, for tags (`tags --filter`) and image
+//! references (`images -f reference=`): `*` (any run of characters but `/`), `?` (one character
+//! but `/`), `[abc]`, `[a-z]` and `[!abc]` or `[^abc]` (one character of, or not of, a set, never
+//! `/`), and `\x` for a literal `x`. Checked when parsed, so a bad pattern can be a usage error.
 
 /// A parsed pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +35,7 @@ impl Glob {
     pub(crate) fn matches(&self, text: &str) -> bool {
         let text: Vec<char> = text.chars().collect();
         // The classic two-pointer match: on a mismatch, let the last `*` take one more character.
+        // No `*` crosses a `/`: when the last one would have to, no earlier one can help either.
         let (mut t, mut p, mut star) = (0, 0, None);
         while t < text.len() {
             match self.0.get(p) {
@@ -46,12 +48,12 @@ impl Glob {
                     t += 1;
                 }
                 _ => match star {
-                    Some((star_p, star_t)) => {
+                    Some((star_p, star_t)) if text[star_t] != '/' => {
                         p = star_p + 1;
                         t = star_t + 1;
                         star = Some((star_p, star_t + 1));
                     }
-                    None => return false,
+                    _ => return false,
                 },
             }
         }
@@ -63,9 +65,11 @@ impl Token {
     fn accepts(&self, c: char) -> bool {
         match self {
             Token::Literal(literal) => *literal == c,
-            Token::Any => true,
+            Token::Any => c != '/',
             Token::AnyRun => false,
-            Token::Set { negated, ranges } => ranges.iter().any(|(low, high)| (*low..=*high).contains(&c)) != *negated,
+            Token::Set { negated, ranges } => {
+                c != '/' && ranges.iter().any(|(low, high)| (*low..=*high).contains(&c)) != *negated
+            }
         }
     }
 }
@@ -125,6 +129,18 @@ mod tests {
         assert!(matches("a\\*", "a*"));
         assert!(!matches("a\\*", "ab"));
         assert!(matches("[a-]", "-"));
+    }
+
+    #[test]
+    fn nothing_but_a_slash_matches_a_slash_as_in_go() {
+        assert!(matches("*/dd/*", "aa/dd/ee"));
+        assert!(!matches("*/dd/*", "aa/bb/dd/ee"));
+        assert!(!matches("*", "a/b"));
+        assert!(!matches("a?b", "a/b"));
+        assert!(!matches("a[!x]b", "a/b"));
+        assert!(matches("*/*b", "a/xbb"));
+        assert!(!matches("a*", "ab/c"));
+        assert!(matches("[^a-c]x", "dx"));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! docker's image filters (`images -f`, `image prune --filter`): `dangling`, `reference`,
 //! `label`, `before`, `since`, `until`, parsed on the command line so that an unknown one is a
-//! usage error, and the glob docker matches references with (Go's `path.Match`).
+//! usage error; references are matched with `crate::glob` (Go's `path.Match`).
 
 use std::fmt;
+
+use crate::glob::Glob;
 
 /// One `-f KEY=VALUE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,74 +146,9 @@ fn go_duration(text: &str) -> Option<jiff::SignedDuration> {
 }
 
 /// docker's `reference.FamiliarMatch`: the pattern against `name:tag`, then against the name.
+/// A pattern that is not one matches nothing, as Go's `path.Match` error does there.
 pub(crate) fn reference_matches(pattern: &str, familiar: &str, familiar_name: &str) -> bool {
-    path_match(pattern, familiar) || path_match(pattern, familiar_name)
-}
-
-/// Go's `path.Match`: `*` is any run of characters but `/`, `?` one such character, `[...]` a
-/// class (`^` or `!` negates it, `a-z` ranges), `\` quotes the next character.
-pub(crate) fn path_match(pattern: &str, name: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    matches_at(&pattern, &name)
-}
-
-fn matches_at(pattern: &[char], name: &[char]) -> bool {
-    match pattern.first() {
-        None => name.is_empty(),
-        Some('*') => (0..=name.len())
-            .take_while(|&skip| skip == 0 || name[skip - 1] != '/')
-            .any(|skip| matches_at(&pattern[1..], &name[skip..])),
-        Some(_) => {
-            let Some((&first, rest)) = name.split_first() else { return false };
-            match one(pattern, first) {
-                Some(consumed) => matches_at(&pattern[consumed..], rest),
-                None => false,
-            }
-        }
-    }
-}
-
-/// Whether the pattern's first element matches `c`; how many pattern characters it took.
-fn one(pattern: &[char], c: char) -> Option<usize> {
-    match pattern[0] {
-        '?' => (c != '/').then_some(1),
-        '\\' => (pattern.get(1) == Some(&c)).then_some(2),
-        '[' => class(pattern, c),
-        literal => (literal == c).then_some(1),
-    }
-}
-
-fn class(pattern: &[char], c: char) -> Option<usize> {
-    let mut index = 1;
-    let negated = matches!(pattern.get(index), Some('^' | '!'));
-    if negated {
-        index += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    loop {
-        let low = *pattern.get(index)?;
-        if low == ']' && !first {
-            index += 1;
-            break;
-        }
-        first = false;
-        let low = if low == '\\' {
-            index += 1;
-            *pattern.get(index)?
-        } else {
-            low
-        };
-        index += 1;
-        let mut high = low;
-        if pattern.get(index) == Some(&'-') && pattern.get(index + 1).is_some_and(|next| *next != ']') {
-            high = pattern[index + 1];
-            index += 2;
-        }
-        matched |= low <= c && c <= high;
-    }
-    (matched != negated && c != '/').then_some(index)
+    Glob::parse(pattern).is_ok_and(|glob| glob.matches(familiar) || glob.matches(familiar_name))
 }
 
 #[cfg(test)]
@@ -220,14 +157,9 @@ mod tests {
 
     #[test]
     fn globs_stop_at_slashes_as_go_does() {
-        assert!(path_match("*/dd/*", "aa/dd/ee"));
-        assert!(!path_match("*/dd/*", "aa/bb/dd/ee"));
-        assert!(path_match("ex*", "example"));
-        assert!(!path_match("*", "a/b"));
-        assert!(path_match("a?c", "abc"));
-        assert!(path_match("[a-c]x", "bx"));
-        assert!(!path_match("[^a-c]x", "bx"));
-        assert!(path_match(r"a\*", "a*"));
+        assert!(reference_matches("*/dd/*", "aa/dd/ee", "aa/dd/ee"));
+        assert!(!reference_matches("*/dd/*", "aa/bb/dd/ee", "aa/bb/dd/ee"));
+        assert!(!reference_matches("[", "busybox:1", "busybox"));
         assert!(reference_matches("busybox", "busybox:1", "busybox"));
         assert!(reference_matches("busy*:1", "busybox:1", "busybox"));
         assert!(!reference_matches("busy*:2", "busybox:1", "busybox"));
