@@ -35,10 +35,9 @@ pub(super) fn run(args: LoadArgs, context: &Context) -> anyhow::Result<()> {
 fn load_file(store: &Store, path: &Path) -> anyhow::Result<Vec<LoadedImage>> {
     let context = || format!("cannot load {}", path.display());
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut magic = [0; MAGIC_LENGTH];
-    let count = read_full(&mut file, &mut magic).with_context(context)?;
+    let magic = read_magic(&mut file).with_context(context)?;
     file.rewind().with_context(context)?;
-    let loaded = match Compression::sniff(&magic[..count]) {
+    let loaded = match Compression::sniff(&magic) {
         Some(compression) => archive::load_stream(store, file, Some(compression)),
         None => archive::load(store, file),
     };
@@ -53,12 +52,10 @@ fn load_stdin(store: &Store) -> anyhow::Result<Vec<LoadedImage>> {
         bail!("{EMPTY_STDIN}");
     }
     let mut input = stdin.lock();
-    let mut magic = [0; MAGIC_LENGTH];
-    let count = read_full(&mut input, &mut magic).context("cannot read standard input")?;
-    let magic = &magic[..count];
-    let loaded = match Compression::sniff(magic) {
-        Some(compression) => archive::load_stream(store, magic.chain(input), Some(compression)),
-        None => archive::load(store, spool_from(store, magic, input, EMPTY_STDIN)?),
+    let magic = read_magic(&mut input).context("cannot read standard input")?;
+    let loaded = match Compression::sniff(&magic) {
+        Some(compression) => archive::load_stream(store, magic.as_slice().chain(input), Some(compression)),
+        None => archive::load(store, spool_from(store, &magic, input, EMPTY_STDIN)?),
     };
     loaded.context("cannot load standard input")
 }
@@ -98,16 +95,9 @@ fn spool_from(store: &Store, first: &[u8], mut input: impl Read, empty_message: 
     Ok(file)
 }
 
-/// Reads until `buffer` is full or the input ends; how many bytes came.
-fn read_full(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match input.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(count) => filled += count,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(filled)
+/// The first bytes of `input`, fewer if it is shorter: what tells a compressed archive.
+fn read_magic(input: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut magic = Vec::with_capacity(MAGIC_LENGTH);
+    input.take(MAGIC_LENGTH as u64).read_to_end(&mut magic)?;
+    Ok(magic)
 }

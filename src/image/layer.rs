@@ -116,9 +116,9 @@ struct Source<'w, R> {
 
 impl<'w, R: Read> Source<'w, R> {
     fn open(mut input: R, what: &'w str) -> Result<Self, ImageError> {
-        let mut buffer = vec![0; CHUNK];
-        let first = read_full(&mut input, &mut buffer[..4]).map_err(|source| read_error(what, source))?;
-        Ok(Source { magic: buffer[..first].to_vec(), input, what, buffer })
+        let mut magic = Vec::with_capacity(4);
+        (&mut input).take(4).read_to_end(&mut magic).map_err(|source| read_error(what, source))?;
+        Ok(Source { magic, input, what, buffer: vec![0; CHUNK] })
     }
 
     /// Hands every byte, the magic ones first, to `each`.
@@ -160,19 +160,6 @@ pub(crate) fn uncompressed_reader(
     } else {
         Ok(Box::new(flate2::read::MultiGzDecoder::new(file)))
     }
-}
-
-fn read_full(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match input.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(count) => filled += count,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(filled)
 }
 
 fn ingest_error(store: &Store) -> impl Fn(io::Error) -> ImageError + '_ {
