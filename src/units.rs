@@ -1,4 +1,5 @@
-//! Sizes and ages as docker prints them (github.com/docker/go-units).
+//! Sizes and ages as docker prints them (github.com/docker/go-units), and the local time zone
+//! its times are printed in.
 
 /// `HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits, no space.
 pub(crate) fn human_size(bytes: u64) -> String {
@@ -62,6 +63,21 @@ pub(crate) fn human_age(seconds: i64) -> String {
         format!("{} years", seconds / 3600 / 24 / 365)
     };
     format!("{text} ago")
+}
+
+/// The local time zone as Go finds it for docker: `TZ` when set, else `/etc/localtime`, else
+/// UTC. Read once, from that one file: jiff's own lookup first lists the whole zoneinfo tree.
+pub(crate) fn local_zone() -> &'static jiff::tz::TimeZone {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| {
+        if std::env::var_os("TZ").is_some() {
+            return jiff::tz::TimeZone::system();
+        }
+        std::fs::read("/etc/localtime")
+            .ok()
+            .and_then(|data| jiff::tz::TimeZone::tzif("Local", &data).ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC)
+    })
 }
 
 #[cfg(test)]

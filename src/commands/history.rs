@@ -103,7 +103,7 @@ fn row(step: &Step, id: String, args: &HistoryArgs, now: jiff::Timestamp) -> Row
 
 /// Go's `time.RFC3339` in the local time zone, as docker formats a history entry's date.
 fn rfc3339(time: jiff::Timestamp) -> String {
-    let zoned = time.to_zoned(jiff::tz::TimeZone::system());
+    let zoned = time.to_zoned(units::local_zone().clone());
     if zoned.offset().seconds() == 0 {
         zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     } else {

@@ -127,7 +127,7 @@ fn row(entry: &NameEntry, summary: &Summary, now: jiff::Timestamp, no_trunc: boo
 
 /// Go's `time.Time.String()` form that docker prints, in the local time zone.
 fn created_at(created: jiff::Timestamp) -> String {
-    created.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M:%S %z %Z").to_string()
+    created.to_zoned(units::local_zone().clone()).strftime("%Y-%m-%d %H:%M:%S %z %Z").to_string()
 }
 
 /// docker's `system df` table, and the images section of `-v`.
