@@ -15,6 +15,8 @@ mod lookup;
 pub(crate) mod media;
 pub(crate) mod platform;
 
+use std::collections::HashMap;
+
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageManifest};
 
 pub(crate) use document::MAX_NESTING;
@@ -200,11 +202,20 @@ pub(crate) fn list(store: &Store) -> Result<Vec<(NameEntry, Summary)>, ImageErro
     Ok(summarize(store, store.names()?))
 }
 
+/// Each entry with its summary. Names that share an image (same content, same annotations)
+/// share one summary: a store of many tags is read once per image, not once per name.
 pub(crate) fn summarize(store: &Store, entries: Vec<NameEntry>) -> Vec<(NameEntry, Summary)> {
+    let key = |entry: &NameEntry| {
+        let annotation = |name: &str| entry.annotation(name).map(str::to_string);
+        let digest = entry.descriptor.digest().to_string();
+        let created = annotation("org.opencontainers.image.created");
+        (digest, annotation(ANNOTATION_ID), annotation(ANNOTATION_CREATED), annotation(ANNOTATION_SIZE), created)
+    };
+    let mut known = HashMap::new();
     entries
         .into_iter()
         .map(|entry| {
-            let summary = Summary::of(store, &entry);
+            let summary = known.entry(key(&entry)).or_insert_with(|| Summary::of(store, &entry)).clone();
             (entry, summary)
         })
         .collect()
