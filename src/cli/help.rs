@@ -180,10 +180,10 @@ rest are uploaded; then the manifest, byte for byte, so its digest does not chan
 
 Every platform of a multi-platform image (or --platform's), every digest kept; blobs the
 destination has are skipped. -a copies every tag of a repository: the tags' manifests are read
-first, a blob they share goes over once, then the tags are written several at once. --referrers also copies what refers to the copied manifests
-(signatures, SBOMs, attestations): listed through the source's referrers API, else its
-sha256-<hex> tag schema, and written to the destination's tag schema where it has no referrers
-API.";
+first, a blob they share goes over once, then the tags are written several at once.
+--referrers also copies what refers to the copied manifests (signatures, SBOMs, attestations):
+listed through the source's referrers API, else its sha256-<hex> tag schema, and written to
+the destination's tag schema where it has no referrers API.";
     pub(crate) const DELETE: &str = "Delete an image's manifest from a registry
 
 The registry must allow deletes (distribution: storage.delete.enabled). A tag is resolved to

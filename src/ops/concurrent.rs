@@ -64,27 +64,51 @@ pub(super) async fn run_all<Job>(
 where
     Job: Future<Output = Result<(), TransferError>> + Send + 'static,
 {
+    run_each(jobs, concurrency, what, on_error).await.map(drop).map_err(|(_, err)| err)
+}
+
+/// Runs `jobs` as `run_all` does; their answers in the order of `jobs`, or the first error
+/// with the position of the job that failed (none when its task itself was stopped).
+pub(super) async fn run_each<T, Job>(
+    jobs: impl IntoIterator<Item = (u64, Job)>,
+    concurrency: Concurrency,
+    what: &'static str,
+    on_error: OnError,
+) -> Result<Vec<T>, (Option<usize>, TransferError)>
+where
+    T: Send + 'static,
+    Job: Future<Output = Result<T, TransferError>> + Send + 'static,
+{
     let permits = Arc::new(Semaphore::new(concurrency.permits() as usize));
     let mut tasks = JoinSet::new();
-    for (size, job) in jobs {
+    for (position, (size, job)) in jobs.into_iter().enumerate() {
         let (permits, cost) = (permits.clone(), concurrency.cost(size));
         tasks.spawn(async move {
             let _permit = permits.acquire_many_owned(cost).await;
-            job.await
+            (position, job.await)
         });
     }
+    let mut answers: Vec<Option<T>> = std::iter::repeat_with(|| None).take(tasks.len()).collect();
     let mut first_error = None;
-    while let Some(result) = tasks.join_next().await {
-        let Err(err) = result.map_err(|err| TransferError::stopped(what, err)).and_then(|outcome| outcome) else {
-            continue;
+    while let Some(joined) = tasks.join_next().await {
+        let failed = match joined {
+            Ok((position, Ok(answer))) => {
+                answers[position] = Some(answer);
+                continue;
+            }
+            Ok((position, Err(err))) => (Some(position), err),
+            Err(err) => (None, TransferError::stopped(what, err)),
         };
         if on_error == OnError::StopOthers {
             tasks.abort_all();
-            return Err(err);
+            return Err(failed);
         }
-        first_error.get_or_insert(err);
+        first_error.get_or_insert(failed);
     }
-    first_error.map_or(Ok(()), Err)
+    match first_error {
+        Some(failed) => Err(failed),
+        None => Ok(answers.into_iter().flatten().collect()),
+    }
 }
 
 /// Runs `work`, which waits on the disk (an fsync), without holding up the transfers that run

@@ -8,11 +8,8 @@ use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
-
 use super::TransferError;
-use super::concurrent::{Concurrency, OnError, run_all};
+use super::concurrent::{Concurrency, OnError, run_all, run_each};
 use super::push::Pushed;
 use super::report::{Blob, Event, Outcome, Reporter};
 use super::resolve::{self, blobs_of, platform_manifest};
@@ -100,28 +97,12 @@ where
     T: Send + 'static,
     Job: Future<Output = Result<T, TransferError>> + Send + 'static,
 {
-    let permits = Arc::new(Semaphore::new(PAIRS_AT_ONCE));
-    let mut tasks = JoinSet::new();
-    for (position, job) in jobs.into_iter().enumerate() {
-        let permits = permits.clone();
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            (position, job.await)
-        });
-    }
-    let mut answers: Vec<Option<T>> = std::iter::repeat_with(|| None).take(pairs.len()).collect();
-    while let Some(joined) = tasks.join_next().await {
-        let failed = |position: usize, source| {
-            let (from, to) = &pairs[position.min(pairs.len() - 1)];
-            CopyFailed { what: format!("{from} to {to}"), source }
-        };
-        match joined {
-            Ok((position, Ok(answer))) => answers[position] = Some(answer),
-            Ok((position, Err(source))) => return Err(failed(position, source)),
-            Err(err) => return Err(failed(0, TransferError::stopped("copy", err))),
-        }
-    }
-    Ok(answers.into_iter().flatten().collect())
+    let at_once = Concurrency::from_config(Some(PAIRS_AT_ONCE), 1);
+    let jobs = jobs.into_iter().map(|job| (0, job));
+    run_each(jobs, at_once, "copy", OnError::StopOthers).await.map_err(|(position, source)| {
+        let (from, to) = &pairs[position.unwrap_or(0).min(pairs.len() - 1)];
+        CopyFailed { what: format!("{from} to {to}"), source }
+    })
 }
 
 /// What one copy sends: the document it is named by, the manifests that document names, and
