@@ -1,7 +1,7 @@
 //! Which entries `images` lists (docker's `ImageService.Images`): dangling images, intermediate
 //! ones only with `-a`, and the filters of `-f` and `images PATTERN`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::filter::{Filter, FilterKey, parse_time, reference_matches};
 use super::{Image, Kind, LookupError, Platform, Summary, lookup};
@@ -126,16 +126,19 @@ fn intermediates(store: &Store, images: &[(NameEntry, Summary)]) -> HashSet<Dige
             .map(|image| image.manifest.layers().iter().map(|layer| layer.digest().to_string()).collect())
             .unwrap_or_default()
     };
-    let all: Vec<(Digest, Vec<String>)> =
-        images.iter().map(|(entry, summary)| (summary.id.clone(), layers(entry))).collect();
+    // Each image opened once, however many names hold it.
+    let mut all: HashMap<&Digest, Vec<String>> = HashMap::new();
+    for (entry, summary) in images {
+        all.entry(&summary.id).or_insert_with(|| layers(entry));
+    }
     unnamed
         .iter()
-        .filter(|(entry, summary)| {
-            let base = layers(entry);
+        .filter(|(_, summary)| {
+            let base = &all[&summary.id];
             !base.is_empty()
                 && all
                     .iter()
-                    .any(|(id, others)| id != &summary.id && others.len() > base.len() && others.starts_with(&base))
+                    .any(|(id, others)| *id != &summary.id && others.len() > base.len() && others.starts_with(base))
         })
         .map(|(_, summary)| summary.id.clone())
         .collect()
